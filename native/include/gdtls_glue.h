@@ -1,0 +1,40 @@
+/*
+ * The C glue of gdtls-java: what must be written in C. JavaCPP binds these functions like any GIO function;
+ * they are never called from anywhere but the Java glue layer (org.gdtls.internal.glue).
+ */
+#ifndef GDTLS_GLUE_H
+#define GDTLS_GLUE_H
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* One kind per GLib callback shape; org.gdtls.internal.glue.CallbackKind mirrors these numbers. */
+#define GDTLS_CALLBACK_RELEASE 0            /* GClosureNotify / GDestroyNotify: the handle is no longer used */
+#define GDTLS_CALLBACK_ACCEPT_CERTIFICATE 1 /* gboolean (*)(GTlsConnection*, GTlsCertificate*, GTlsCertificateFlags, gpointer) */
+#define GDTLS_CALLBACK_NOTIFY 2             /* void (*)(GObject*, GParamSpec*, gpointer) */
+
+/* Glue errors returned by gdtls_glue_init. */
+#define GDTLS_GLUE_OK 0
+#define GDTLS_GLUE_NO_ENV -1
+#define GDTLS_GLUE_NO_DISPATCHER -2
+
+/*
+ * Binds the trampoline to Java. Call once, from a Java thread, before connecting any signal.
+ * java_vm is the process's JavaVM*. Returns GDTLS_GLUE_OK or a negative GDTLS_GLUE_* code.
+ */
+int gdtls_glue_init(void *java_vm);
+
+/*
+ * g_signal_connect_data() with the trampoline for `kind` as the C handler and `handle` (the Java registry id)
+ * as user data. When GLib drops the handler, the handle is released through GDTLS_CALLBACK_RELEASE.
+ * Returns the handler id, or 0 if the instance has no such signal.
+ */
+gulong gdtls_signal_connect(gpointer instance, const char *detailed_signal, int kind, gint64 handle);
+
+/* G_OBJECT_TYPE_NAME() is a macro: this gives it a symbol. */
+const char *gdtls_object_type_name(gpointer instance);
+
+G_END_DECLS
+
+#endif

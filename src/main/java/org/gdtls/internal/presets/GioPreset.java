@@ -1,0 +1,172 @@
+package org.gdtls.internal.presets;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.bytedeco.javacpp.annotation.Platform;
+import org.bytedeco.javacpp.annotation.Properties;
+import org.bytedeco.javacpp.tools.Info;
+import org.bytedeco.javacpp.tools.InfoMap;
+import org.bytedeco.javacpp.tools.InfoMapper;
+
+/**
+ * The JavaCPP preset: which headers are parsed into the generated layer ({@code org.gdtls.internal.gen}) and how
+ * GLib's macros and typedefs read to JavaCPP's Parser. The Parser only reads the headers listed in {@code include},
+ * in order; the C++ compiler then checks the generated JNI against the real headers.
+ */
+@Properties(
+        target = "org.gdtls.internal.gen",
+        global = "org.gdtls.internal.gen.global.Gio",
+        value = @Platform(
+                value = "linux",
+                // GLib core: only the pieces the binding calls (errors, quarks, memory, object references, signals).
+                include = {
+                        "glib/gquark.h",
+                        "glib/gerror.h",
+                        "gobject/gobject.h",
+                        "gobject/gsignal.h",
+                        "gio/giotypes.h",
+                        "gio/gioenums.h",
+                        "gio/gioerror.h",
+                        "gio/gcancellable.h",
+                        "gio/gsocketaddress.h",
+                        "gio/ginetaddress.h",
+                        "gio/ginetsocketaddress.h",
+                        "gio/gsocket.h",
+                        "gio/gdatagrambased.h",
+                        "gio/gtlsbackend.h",
+                        "gio/gtlscertificate.h",
+                        "gio/gtlsdatabase.h",
+                        "gio/gtlsfiledatabase.h",
+                        "gio/gtlsinteraction.h",
+                        "gio/gtlspassword.h",
+                        "gio/gtlsconnection.h",
+                        "gio/gdtlsconnection.h",
+                        "gio/gdtlsclientconnection.h",
+                        "gio/gdtlsserverconnection.h",
+                        "gdtls_glue.h",
+                },
+                // The generated JNI must see every declaration, so the umbrella headers come first.
+                cinclude = {"glib.h", "glib-object.h", "gio/gio.h"},
+                link = {"gdtls-glue", "gio-2.0@.0", "gobject-2.0@.0", "glib-2.0@.0"},
+                compiler = "cpp11"))
+public class GioPreset implements InfoMapper {
+
+    @Override
+    public void map(InfoMap infoMap) {
+        mapMacros(infoMap);
+        mapBasicTypes(infoMap);
+        mapOpaqueGLibTypes(infoMap);
+        skipUnneeded(infoMap);
+        // A struct member named finalize would override Object.finalize().
+        infoMap.put(new Info("_GObjectClass::finalize").javaNames("finalize_"));
+    }
+
+    /** GLib's declaration decorations carry no meaning for Java: read them as annotations. */
+    private static void mapMacros(InfoMap infoMap) {
+        List<String> annotations = new ArrayList<>(List.of(
+                "G_BEGIN_DECLS", "G_END_DECLS", "GLIB_AVAILABLE_IN_ALL", "GIO_AVAILABLE_IN_ALL",
+                "GOBJECT_AVAILABLE_IN_ALL", "GLIB_VAR", "GIO_VAR", "GOBJECT_VAR",
+                "G_GNUC_CONST", "G_GNUC_PURE", "G_GNUC_MALLOC", "G_GNUC_WARN_UNUSED_RESULT",
+                "G_GNUC_NULL_TERMINATED", "G_GNUC_DEPRECATED", "G_GNUC_NO_INSTRUMENT", "G_GNUC_INTERNAL",
+                "G_GNUC_FLAG_ENUM", "G_GNUC_NORETURN", "G_GNUC_UNUSED", "G_GNUC_MAY_ALIAS",
+                "GLIB_DEPRECATED", "GIO_DEPRECATED", "GOBJECT_DEPRECATED", "G_ANALYZER_NORETURN",
+                "G_GNUC_BEGIN_IGNORE_DEPRECATIONS", "G_GNUC_END_IGNORE_DEPRECATIONS"));
+        List<String> withArguments = new ArrayList<>(List.of(
+                "G_GNUC_PRINTF", "G_GNUC_SCANF", "G_GNUC_FORMAT", "G_GNUC_ALLOC_SIZE", "G_GNUC_ALLOC_SIZE2",
+                "GLIB_DEPRECATED_FOR", "GIO_DEPRECATED_FOR", "GOBJECT_DEPRECATED_FOR",
+                "GLIB_UNAVAILABLE", "GIO_UNAVAILABLE", "GOBJECT_UNAVAILABLE",
+                "G_GNUC_DEPRECATED_FOR", "G_UNAVAILABLE"));
+        for (int minor = 26; minor <= 90; minor += 2) {
+            for (String lib : List.of("GLIB", "GIO", "GOBJECT")) {
+                annotations.add(lib + "_AVAILABLE_IN_2_" + minor);
+                annotations.add(lib + "_DEPRECATED_IN_2_" + minor);
+                annotations.add(lib + "_AVAILABLE_STATIC_INLINE_IN_2_" + minor);
+                annotations.add(lib + "_AVAILABLE_MACRO_IN_2_" + minor);
+                annotations.add(lib + "_AVAILABLE_ENUMERATOR_IN_2_" + minor);
+                annotations.add(lib + "_AVAILABLE_TYPE_IN_2_" + minor);
+                annotations.add(lib + "_DEPRECATED_MACRO_IN_2_" + minor);
+                annotations.add(lib + "_DEPRECATED_ENUMERATOR_IN_2_" + minor);
+                annotations.add(lib + "_DEPRECATED_TYPE_IN_2_" + minor);
+                withArguments.add(lib + "_DEPRECATED_IN_2_" + minor + "_FOR");
+                withArguments.add(lib + "_DEPRECATED_MACRO_IN_2_" + minor + "_FOR");
+                withArguments.add(lib + "_DEPRECATED_ENUMERATOR_IN_2_" + minor + "_FOR");
+                withArguments.add(lib + "_DEPRECATED_TYPE_IN_2_" + minor + "_FOR");
+            }
+        }
+        infoMap.put(new Info(annotations.toArray(new String[0])).cppTypes().annotations());
+        for (String macro : withArguments) {
+            infoMap.put(new Info(macro).cppText("#define " + macro + "(...)").cppTypes().annotations());
+        }
+    }
+
+    /** glibconfig.h/gtypes.h typedefs (not parsed) as Java primitives, keeping the C type in a cast. */
+    private static void mapBasicTypes(InfoMap infoMap) {
+        infoMap.put(new Info("gboolean", "gint", "gint32", "guint", "guint32", "GQuark", "gunichar", "gsize_int_unused")
+                        .cast().valueTypes("int").pointerTypes("IntPointer", "IntBuffer", "int[]"))
+               .put(new Info("gint64", "guint64", "gsize", "gssize", "goffset", "glong", "gulong", "GType",
+                             "gintptr", "guintptr", "time_t")
+                        .cast().valueTypes("long").pointerTypes("SizeTPointer", "LongBuffer", "long[]"))
+               .put(new Info("gint16", "guint16", "gshort", "gushort")
+                        .cast().valueTypes("short").pointerTypes("ShortPointer", "ShortBuffer", "short[]"))
+               .put(new Info("gchar", "const gchar").cast().valueTypes("byte").pointerTypes("BytePointer", "String"))
+               .put(new Info("guchar", "gint8", "guint8")
+                        .cast().valueTypes("byte").pointerTypes("BytePointer", "ByteBuffer", "byte[]"))
+               .put(new Info("gdouble").cast().valueTypes("double").pointerTypes("DoublePointer"))
+               .put(new Info("gfloat").cast().valueTypes("float").pointerTypes("FloatPointer"))
+               .put(new Info("gpointer", "gconstpointer").cast().valueTypes("Pointer").pointerTypes("PointerPointer"))
+               .put(new Info("GStrv").cast().valueTypes("PointerPointer"))
+               // enums of headers we do not parse
+               .put(new Info("GIOCondition", "GConnectFlags", "GFileError").cast().valueTypes("int")
+                        .pointerTypes("IntPointer"));
+        // glibconfig.h's socket constants, as GLib defines them on Linux (they feed GSocketFamily/GSocketMsgFlags).
+        for (String[] c : new String[][] {{"GLIB_SYSDEF_AF_UNIX", "1"}, {"GLIB_SYSDEF_AF_INET", "2"},
+                {"GLIB_SYSDEF_AF_INET6", "10"}, {"GLIB_SYSDEF_MSG_OOB", "1"}, {"GLIB_SYSDEF_MSG_PEEK", "2"},
+                {"GLIB_SYSDEF_MSG_DONTROUTE", "4"}}) {
+            infoMap.put(new Info(c[0]).cppText("#define " + c[0] + " " + c[1]));
+        }
+    }
+
+    /**
+     * GLib types declared in headers we do not parse: a {@code Pointer} in Java, but the cast keeps the C type in
+     * the generated JNI (so {@code GVariant*} never silently becomes {@code char*}).
+     */
+    private static void mapOpaqueGLibTypes(InfoMap infoMap) {
+        for (String type : List.of("GList", "GSList", "GByteArray", "GBytes", "GVariant", "GVariantType",
+                "GMainContext", "GSource", "GPollFD", "GValue", "GParamSpec", "GClosure", "GTypeInstance",
+                "GTypeClass", "GTypeInterface", "GTypeModule", "GData", "GArray", "GPtrArray",
+                "GHashTable", "GString", "GDateTime", "GMainLoop", "GThread", "GObjectConstructParam",
+                "GSignalQuery", "GSignalInvocationHint", "GInitiallyUnowned", "GInitiallyUnownedClass",
+                "GTypeInfo", "GInterfaceInfo", "GEnumValue", "GFlagsValue", "GTimeVal", "GIConv", "GCClosure",
+                "GParameter", "GWeakRef", "GTypeValueTable",
+                // function-pointer typedefs of gtypes.h/gclosure.h: the glue passes its own C functions instead
+                "GDestroyNotify", "GDuplicateFunc", "GCallback", "GClosureNotify", "GClosureMarshal",
+                "GSignalEmissionHook", "GSignalAccumulator", "GSourceFunc", "GFunc", "GCompareFunc",
+                "GCompareDataFunc", "GHFunc", "GEqualFunc", "GHashFunc", "GVaClosureMarshal", "GSignalCVaMarshaller",
+                "GTypeClassCacheFunc", "GTypeInterfaceCheckFunc", "GBaseInitFunc", "GBaseFinalizeFunc",
+                "GClassInitFunc", "GClassFinalizeFunc", "GInstanceInitFunc", "GInterfaceInitFunc",
+                "GInterfaceFinalizeFunc", "GIOStreamClass")) {
+            infoMap.put(new Info(type).cast().pointerTypes("Pointer"));
+        }
+    }
+
+    /**
+     * What cannot be bound faithfully (varargs: JavaCPP would drop the NULL sentinel; va_list) or what the binding
+     * never calls and would only grow the generated layer.
+     */
+    private static void skipUnneeded(InfoMap infoMap) {
+        infoMap.put(new Info("g_object_new", "g_object_connect", "g_object_disconnect", "g_object_get",
+                "g_object_set", "g_signal_emit", "g_signal_emit_by_name", "g_signal_chain_from_overridden_handler",
+                "g_error_new_valist", "g_object_new_valist", "g_object_set_valist",
+                "g_object_get_valist", "g_signal_emit_valist", "g_signal_new_valist", "g_error_set_error_literal",
+                "g_prefix_error_literal", "g_signal_newv", "g_signal_new", "g_signal_new_class_handler",
+                "g_error_domain_register", "g_error_domain_register_static",
+                "g_object_interface_install_property", "g_object_interface_find_property",
+                "g_object_interface_list_properties", "g_cclosure_new_object", "g_cclosure_new_object_swap",
+                "g_closure_new_object", "g_object_watch_closure", "g_signal_set_va_marshaller",
+                "g_socket_receive_message", "g_socket_send_message", "g_socket_send_message_with_timeout",
+                "g_clear_error", "g_propagate_prefixed_error", "g_prefix_error", "g_set_error", "g_set_error_literal",
+                "g_propagate_error", "g_error_new", "g_io_error_from_win32_error", "G_DEFINE_AUTOPTR_CLEANUP_FUNC", "G_SIGNAL_TYPE_STATIC_SCOPE")
+                .skip());
+    }
+}
