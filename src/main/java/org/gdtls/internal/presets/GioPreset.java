@@ -22,6 +22,7 @@ import org.bytedeco.javacpp.tools.InfoMapper;
                 // GLib core: only the pieces the binding calls (errors, quarks, memory, object references, signals).
                 include = {
                         "glib/gquark.h",
+                        "glib/gmem.h",
                         "glib/gerror.h",
                         "gobject/gobject.h",
                         "gobject/gsignal.h",
@@ -32,6 +33,8 @@ import org.bytedeco.javacpp.tools.InfoMapper;
                         "gio/gsocketaddress.h",
                         "gio/ginetaddress.h",
                         "gio/ginetsocketaddress.h",
+                        "gio/gsocketconnectable.h",
+                        "gio/gnetworkaddress.h",
                         "gio/gsocket.h",
                         "gio/gdatagrambased.h",
                         "gio/gtlsbackend.h",
@@ -58,6 +61,10 @@ public class GioPreset implements InfoMapper {
         mapBasicTypes(infoMap);
         mapOpaqueGLibTypes(infoMap);
         skipUnneeded(infoMap);
+        // "typedef struct _GError GError;" comes before the struct body: one Java class per C type, named as in C.
+        for (String struct : List.of("GError", "GInputVector", "GOutputVector", "GInputMessage", "GOutputMessage")) {
+            infoMap.put(new Info("_" + struct).pointerTypes(struct));
+        }
         // A struct member named finalize would override Object.finalize().
         infoMap.put(new Info("_GObjectClass::finalize").javaNames("finalize_"));
     }
@@ -166,7 +173,7 @@ public class GioPreset implements InfoMapper {
                 "g_closure_new_object", "g_object_watch_closure", "g_signal_set_va_marshaller",
                 "g_socket_receive_message", "g_socket_send_message", "g_socket_send_message_with_timeout",
                 "g_clear_error", "g_propagate_prefixed_error", "g_prefix_error", "g_set_error", "g_set_error_literal",
-                "g_propagate_error", "g_error_new", "g_io_error_from_win32_error", "G_DEFINE_AUTOPTR_CLEANUP_FUNC", "G_SIGNAL_TYPE_STATIC_SCOPE")
+                "g_propagate_error", "g_error_new", "g_io_error_from_win32_error", "G_DEFINE_AUTOPTR_CLEANUP_FUNC", "G_SIGNAL_TYPE_STATIC_SCOPE", "G_MEM_ALIGN", "g_steal_pointer", "g_clear_pointer")
                 .skip());
     }
 }

@@ -1,0 +1,17 @@
+package org.gdtls;
+
+import java.util.Set;
+
+/**
+ * A handler of the {@code accept-certificate} signal: the peer's certificate failed validation with
+ * {@code errors}; return {@code true} to accept it anyway. As in GObject, the first listener that returns
+ * {@code true} ends the emission. A listener that throws counts as {@code false}; its exception is reported
+ * (see {@link Gdtls#setCallbackExceptionHandler}) and never reaches GIO.
+ *
+ * <p>Thread: during a synchronous {@code handshake()} it runs on the thread that called {@code handshake()}.
+ * Do not block in it: the handshake waits for it.
+ */
+@FunctionalInterface
+public interface AcceptCertificateListener {
+    boolean accept(DtlsConnection connection, TlsCertificate peerCertificate, Set<TlsCertificateFlags> errors);
+}

@@ -1,0 +1,44 @@
+package org.gdtls;
+
+import java.util.Objects;
+
+import org.gdtls.internal.gen.GDatagramBased;
+import org.gdtls.internal.gen.GError;
+import org.gdtls.internal.gen.GSocket;
+import org.gdtls.internal.gen.GTlsCertificate;
+import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.glue.GErrors;
+import org.gdtls.internal.glue.NativeLibrary;
+
+/** A {@code GDtlsServerConnection}: the server side of DTLS over a UDP socket connected to its one client. */
+public final class DtlsServerConnection extends DtlsConnection {
+
+    private DtlsServerConnection(GDatagramBased owned) {
+        super(owned, "DtlsServerConnection");
+    }
+
+    /**
+     * {@code g_dtls_server_connection_new}. As in GIO, {@code certificate} may be null and set later with
+     * {@link #setCertificate}; a handshake without one fails with a {@link TlsErrorException}.
+     */
+    public static DtlsServerConnection create(UdpSocket base, TlsCertificate certificate) throws GioException {
+        Objects.requireNonNull(base, "base");
+        NativeLibrary.ensureLoaded();
+        GSocket socket = base.handle.acquire();
+        try {
+            GTlsCertificate cert = certificate == null ? null : certificate.handle.acquire();
+            try {
+                GError error = GErrors.slot();
+                GDatagramBased conn = Gio.g_dtls_server_connection_new(new GDatagramBased(socket), cert, error);
+                GErrors.check(error);
+                return new DtlsServerConnection(conn);
+            } finally {
+                if (certificate != null) {
+                    certificate.handle.release();
+                }
+            }
+        } finally {
+            base.handle.release();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package org.gdtls;
+
+import java.util.function.BiConsumer;
+
+import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.glue.CallbackErrors;
+import org.gdtls.internal.glue.NativeLibrary;
+
+/** Process-wide settings and facts of the binding. */
+public final class Gdtls {
+    private Gdtls() {}
+
+    /**
+     * Where exceptions thrown by listeners go (they never unwind into C). The handler gets a description of the
+     * callback and the exception. {@code null} restores the default: logging through {@link System.Logger}
+     * {@code org.gdtls}.
+     */
+    public static void setCallbackExceptionHandler(BiConsumer<String, Throwable> handler) {
+        CallbackErrors.setHandler(handler);
+    }
+
+    /** Loads GIO now instead of at first use; throws {@link GioUnavailableException} if it cannot be used. */
+    public static void load() {
+        NativeLibrary.ensureLoaded();
+    }
+
+    /** The GType name of GIO's default TLS backend, e.g. {@code GTlsBackendGnutls}. */
+    public static String tlsBackendName() {
+        NativeLibrary.ensureLoaded();
+        return Gio.gdtls_object_type_name(Gio.g_tls_backend_get_default()).getString();
+    }
+}

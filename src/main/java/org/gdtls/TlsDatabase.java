@@ -1,0 +1,48 @@
+package org.gdtls;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.gdtls.internal.gen.GError;
+import org.gdtls.internal.gen.GTlsDatabase;
+import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.glue.CStrings;
+import org.gdtls.internal.glue.GErrors;
+import org.gdtls.internal.glue.NativeLibrary;
+import org.gdtls.internal.glue.ObjectHandle;
+
+/** A {@code GTlsDatabase}: the trust anchors a connection validates its peer against. */
+public final class TlsDatabase implements AutoCloseable {
+    final ObjectHandle<GTlsDatabase> handle;
+
+    private TlsDatabase(GTlsDatabase owned) {
+        this.handle = new ObjectHandle<>(this, owned, "TlsDatabase");
+    }
+
+    /**
+     * {@code g_tls_file_database_new}: trusts the CA certificates of a PEM file. The path is made absolute: GIO
+     * ignores a relative anchors path (with a warning) and then trusts nothing.
+     */
+    public static TlsDatabase fromFile(Path caFile) throws GioException {
+        Objects.requireNonNull(caFile, "caFile");
+        NativeLibrary.ensureLoaded();
+        try (BytePointer path = CStrings.utf8(caFile.toAbsolutePath().toString())) {
+            GError error = GErrors.slot();
+            GTlsDatabase db = Gio.g_tls_file_database_new(path, error);
+            GErrors.check(error);
+            return new TlsDatabase(db);
+        }
+    }
+
+    /** {@code g_tls_backend_get_default_database}: the system's trust store (transfer full). */
+    public static TlsDatabase systemDefault() {
+        NativeLibrary.ensureLoaded();
+        return new TlsDatabase(Gio.g_tls_backend_get_default_database(Gio.g_tls_backend_get_default()));
+    }
+
+    @Override
+    public void close() {
+        handle.close();
+    }
+}

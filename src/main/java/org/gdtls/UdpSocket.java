@@ -1,0 +1,169 @@
+package org.gdtls;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Objects;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.gdtls.internal.gen.GError;
+import org.gdtls.internal.gen.GInetSocketAddress;
+import org.gdtls.internal.gen.GSocket;
+import org.gdtls.internal.gen.GSocketAddress;
+import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.glue.CStrings;
+import org.gdtls.internal.glue.GErrors;
+import org.gdtls.internal.glue.NativeLibrary;
+import org.gdtls.internal.glue.ObjectHandle;
+
+/**
+ * A UDP {@code GSocket}, usable as the base socket of a DTLS connection. The DTLS backend sends without an
+ * address, so {@link #connect} the socket to its one peer before the handshake.
+ */
+public final class UdpSocket implements AutoCloseable {
+    final ObjectHandle<GSocket> handle;
+
+    private UdpSocket(GSocket owned) {
+        this.handle = new ObjectHandle<>(this, owned, "UdpSocket");
+    }
+
+    /** {@code g_socket_new} (UDP, family of the address) then {@code g_socket_bind}; port 0 picks a free port. */
+    public static UdpSocket bind(InetSocketAddress local) throws GioException {
+        Objects.requireNonNull(local, "local");
+        NativeLibrary.ensureLoaded();
+        int family = literal(local).getAddress().length == 4 ? Gio.G_SOCKET_FAMILY_IPV4 : Gio.G_SOCKET_FAMILY_IPV6;
+        GError error = GErrors.slot();
+        GSocket socket = Gio.g_socket_new(family, Gio.G_SOCKET_TYPE_DATAGRAM, Gio.G_SOCKET_PROTOCOL_UDP, error);
+        GErrors.check(error);
+        UdpSocket udp = new UdpSocket(socket);
+        try {
+            udp.bindTo(local);
+            return udp;
+        } catch (GioException | RuntimeException e) {
+            udp.close();
+            throw e;
+        }
+    }
+
+    private void bindTo(InetSocketAddress local) throws GioException {
+        GSocket socket = handle.acquire();
+        try (GSocketAddressRef address = GSocketAddressRef.of(local)) {
+            GError error = GErrors.slot();
+            Gio.g_socket_bind(socket, address.pointer, 0, error);
+            GErrors.check(error);
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** {@code g_socket_connect}: fixes the peer; datagrams from other addresses are dropped by the kernel. */
+    public void connect(InetSocketAddress remote) throws GioException {
+        Objects.requireNonNull(remote, "remote");
+        GSocket socket = handle.acquire();
+        try (GSocketAddressRef address = GSocketAddressRef.of(remote)) {
+            GError error = GErrors.slot();
+            Gio.g_socket_connect(socket, address.pointer, null, error);
+            GErrors.check(error);
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** {@code g_socket_get_local_address}. */
+    public InetSocketAddress localAddress() throws GioException {
+        GSocket socket = handle.acquire();
+        try {
+            GError error = GErrors.slot();
+            GSocketAddress address = Gio.g_socket_get_local_address(socket, error);
+            GErrors.check(error);
+            return GSocketAddressRef.adopt(address);
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** {@code g_socket_get_remote_address}: fails with {@code NOT_CONNECTED} before {@link #connect}. */
+    public InetSocketAddress remoteAddress() throws GioException {
+        GSocket socket = handle.acquire();
+        try {
+            GError error = GErrors.slot();
+            GSocketAddress address = Gio.g_socket_get_remote_address(socket, error);
+            GErrors.check(error);
+            return GSocketAddressRef.adopt(address);
+        } finally {
+            handle.release();
+        }
+    }
+
+    /**
+     * {@code g_socket_close} and drops this wrapper's reference. A DTLS connection over this socket keeps the
+     * GSocket object alive but its I/O fails from now on. Idempotent.
+     */
+    @Override
+    public void close() {
+        GSocket socket;
+        try {
+            socket = handle.acquire();
+        } catch (IllegalStateException alreadyClosed) {
+            return;
+        }
+        try {
+            GError error = GErrors.slot();
+            Gio.g_socket_close(socket, error);
+            if (!error.isNull()) {
+                GErrors.take(error); // only a failing close(2) of our own fd: nothing the caller can act on
+            }
+        } finally {
+            handle.release();
+            handle.close();
+        }
+    }
+
+    static InetAddress literal(InetSocketAddress address) {
+        if (address.isUnresolved()) {
+            try {
+                return InetAddress.getByName(address.getHostString());
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("cannot resolve " + address.getHostString(), e);
+            }
+        }
+        return address.getAddress();
+    }
+
+    /** A GSocketAddress this code owns, released with try-with-resources. */
+    static final class GSocketAddressRef implements AutoCloseable {
+        final GSocketAddress pointer;
+
+        private GSocketAddressRef(GSocketAddress pointer) {
+            this.pointer = pointer;
+        }
+
+        static GSocketAddressRef of(InetSocketAddress address) {
+            String ip = literal(address).getHostAddress();
+            try (BytePointer s = CStrings.utf8(ip)) {
+                GSocketAddress p = Gio.g_inet_socket_address_new_from_string(s, address.getPort());
+                if (p == null || p.isNull()) {
+                    throw new IllegalArgumentException("not an IP address: " + ip);
+                }
+                return new GSocketAddressRef(p);
+            }
+        }
+
+        /** Converts an owned GSocketAddress (transfer full) and unrefs it. */
+        static InetSocketAddress adopt(GSocketAddress address) {
+            try (GSocketAddressRef ref = new GSocketAddressRef(address)) {
+                GInetSocketAddress inet = new GInetSocketAddress(address);
+                String ip = CStrings.owned(Gio.g_inet_address_to_string(Gio.g_inet_socket_address_get_address(inet)));
+                int port = Short.toUnsignedInt(Gio.g_inet_socket_address_get_port(inet));
+                return new InetSocketAddress(InetAddress.getByName(ip), port);
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException("GIO returned an unparsable address", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            Gio.g_object_unref(pointer);
+        }
+    }
+}
