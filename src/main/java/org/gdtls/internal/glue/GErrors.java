@@ -2,6 +2,7 @@ package org.gdtls.internal.glue;
 
 import java.nio.charset.StandardCharsets;
 
+import org.bytedeco.javacpp.Pointer;
 import org.gdtls.GioException;
 import org.gdtls.internal.gen.GError;
 import org.gdtls.internal.gen.global.Gio;
@@ -11,7 +12,7 @@ import org.gdtls.internal.gen.global.Gio;
  * address back into it), and the conversion of a set GError into a typed {@link GioException}.
  */
 public final class GErrors {
-    private static final ThreadLocal<GError> SLOT = ThreadLocal.withInitial(GError::new);
+    private static final ThreadLocal<GError> SLOT = ThreadLocal.withInitial(() -> new GError((Pointer) null));
 
     private GErrors() {}
 

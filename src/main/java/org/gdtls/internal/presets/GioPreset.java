@@ -77,8 +77,7 @@ public class GioPreset implements InfoMapper {
                 "G_GNUC_CONST", "G_GNUC_PURE", "G_GNUC_MALLOC", "G_GNUC_WARN_UNUSED_RESULT",
                 "G_GNUC_NULL_TERMINATED", "G_GNUC_DEPRECATED", "G_GNUC_NO_INSTRUMENT", "G_GNUC_INTERNAL",
                 "G_GNUC_FLAG_ENUM", "G_GNUC_NORETURN", "G_GNUC_UNUSED", "G_GNUC_MAY_ALIAS",
-                "GLIB_DEPRECATED", "GIO_DEPRECATED", "GOBJECT_DEPRECATED", "G_ANALYZER_NORETURN",
-                "G_GNUC_BEGIN_IGNORE_DEPRECATIONS", "G_GNUC_END_IGNORE_DEPRECATIONS"));
+                "GLIB_DEPRECATED", "GIO_DEPRECATED", "GOBJECT_DEPRECATED", "G_ANALYZER_NORETURN"));
         List<String> withArguments = new ArrayList<>(List.of(
                 "G_GNUC_PRINTF", "G_GNUC_SCANF", "G_GNUC_FORMAT", "G_GNUC_ALLOC_SIZE", "G_GNUC_ALLOC_SIZE2",
                 "GLIB_DEPRECATED_FOR", "GIO_DEPRECATED_FOR", "GOBJECT_DEPRECATED_FOR",
@@ -102,6 +101,11 @@ public class GioPreset implements InfoMapper {
             }
         }
         infoMap.put(new Info(annotations.toArray(new String[0])).cppTypes().annotations());
+        // These expand to _Pragma, which g++ rejects where JavaCPP would copy an annotation (inside a
+        // declarator): make them expand to nothing instead.
+        for (String macro : List.of("G_GNUC_BEGIN_IGNORE_DEPRECATIONS", "G_GNUC_END_IGNORE_DEPRECATIONS")) {
+            infoMap.put(new Info(macro).cppText("#define " + macro));
+        }
         for (String macro : withArguments) {
             infoMap.put(new Info(macro).cppText("#define " + macro + "(...)").cppTypes().annotations());
         }
