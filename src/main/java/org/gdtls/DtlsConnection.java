@@ -59,7 +59,7 @@ public abstract sealed class DtlsConnection implements Closeable
      * @throws TlsErrorException e.g. {@link TlsError#BAD_CERTIFICATE} when the peer's certificate is refused
      */
     public void handshake() throws GioException {
-        GDtlsConnection conn = handle.acquire();
+        GDtlsConnection conn = acquireForIo();
         try {
             GError error = GErrors.slot();
             Gio.g_dtls_connection_handshake(conn, null, error);
@@ -352,7 +352,7 @@ public abstract sealed class DtlsConnection implements Closeable
         Objects.checkFromIndexSize(offset, length, messages.length);
         long timeoutMicros = micros(timeout);
         ByteBuffer[] direct = directView(messages, offset, length, true);
-        GDtlsConnection conn = handle.acquire();
+        GDtlsConnection conn = acquireForIo();
         sendLock.lock();
         try {
             sendBatch.ensureCapacity(Math.max(length, 1));
@@ -404,7 +404,7 @@ public abstract sealed class DtlsConnection implements Closeable
         Objects.checkFromIndexSize(offset, length, buffers.length);
         long timeoutMicros = micros(timeout);
         ByteBuffer[] direct = directView(buffers, offset, length, false);
-        GDtlsConnection conn = handle.acquire();
+        GDtlsConnection conn = acquireForIo();
         receiveLock.lock();
         try {
             receiveBatch.ensureCapacity(Math.max(length, 1));
@@ -430,6 +430,18 @@ public abstract sealed class DtlsConnection implements Closeable
         } finally {
             receiveLock.unlock();
             handle.release();
+        }
+    }
+
+    /**
+     * I/O on a closed connection fails as it does in C after {@code g_dtls_connection_close}: with
+     * {@link IOErrorEnum#CLOSED}. (The native object is already released, so GIO cannot be asked.)
+     */
+    private GDtlsConnection acquireForIo() throws IOErrorException {
+        try {
+            return handle.acquire();
+        } catch (IllegalStateException closed) {
+            throw new IOErrorException(IOErrorEnum.CLOSED.code(), "Connection is closed");
         }
     }
 

@@ -55,31 +55,44 @@ final class LoopbackPair implements AutoCloseable {
         return create("server.pem", "server-key.pem");
     }
 
+    /** What each side's handshake ended with: null for success. */
+    record Outcome(Exception client, Exception server) {}
+
     /**
-     * Runs both handshakes (the server's on another thread) and returns the server's outcome; the client's
-     * failure is thrown. Bounded: a stuck handshake fails the test instead of hanging it.
+     * Runs both handshakes at once (the server's on another thread). Bounded: a stuck server handshake is
+     * reported as a failure instead of hanging the test.
      */
-    void handshake() throws Exception {
-        CompletableFuture<Void> serverSide = CompletableFuture.runAsync(() -> {
+    Outcome handshakeBoth() throws InterruptedException {
+        CompletableFuture<Exception> serverSide = CompletableFuture.supplyAsync(() -> {
             try {
                 server.handshake();
-            } catch (IOException e) {
-                throw new java.util.concurrent.CompletionException(e);
+                return null;
+            } catch (Exception e) {
+                return e;
             }
         });
+        Exception clientFailure = null;
         try {
             client.handshake();
-        } finally {
-            try {
-                serverSide.get(30, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof Exception cause) {
-                    throw cause;
-                }
-                throw e;
-            } catch (TimeoutException e) {
-                throw new AssertionError("server handshake did not finish", e);
-            }
+        } catch (Exception e) {
+            clientFailure = e;
+            serverSocket.close(); // a server waiting for a client that gave up would wait 60 s
+        }
+        try {
+            return new Outcome(clientFailure, serverSide.get(30, TimeUnit.SECONDS));
+        } catch (ExecutionException | TimeoutException e) {
+            return new Outcome(clientFailure, e);
+        }
+    }
+
+    /** Both handshakes must succeed. */
+    void handshake() throws Exception {
+        Outcome outcome = handshakeBoth();
+        if (outcome.client() != null) {
+            throw outcome.client();
+        }
+        if (outcome.server() != null) {
+            throw outcome.server();
         }
     }
 
