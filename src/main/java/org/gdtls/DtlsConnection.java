@@ -59,12 +59,21 @@ public abstract sealed class DtlsConnection implements Closeable
      * @throws TlsErrorException e.g. {@link TlsError#BAD_CERTIFICATE} when the peer's certificate is refused
      */
     public void handshake() throws GioException {
+        handshake(null);
+    }
+
+    /**
+     * {@code g_dtls_connection_handshake} with a {@code GCancellable}: cancelling it from another thread ends
+     * the handshake with {@link IOErrorEnum#CANCELLED} (GIO notices within about a second).
+     */
+    public void handshake(Cancellable cancellable) throws GioException {
         GDtlsConnection conn = acquireForIo();
         try {
             GError error = GErrors.slot();
-            Gio.g_dtls_connection_handshake(conn, null, error);
+            Gio.g_dtls_connection_handshake(conn, Cancellable.acquire(cancellable), error);
             GErrors.check(error);
         } finally {
+            Cancellable.release(cancellable);
             handle.release();
         }
     }

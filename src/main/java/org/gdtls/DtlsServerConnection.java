@@ -19,7 +19,8 @@ public final class DtlsServerConnection extends DtlsConnection {
 
     /**
      * {@code g_dtls_server_connection_new}. As in GIO, {@code certificate} may be null and set later with
-     * {@link #setCertificate}; a handshake without one fails with a {@link TlsErrorException}.
+     * {@link #setCertificate}; a handshake without one fails on the server with GIO's
+     * {@link TlsError#MISC} "Error performing TLS handshake: No supported cipher suites have been found."
      */
     public static DtlsServerConnection create(UdpSocket base, TlsCertificate certificate) throws GioException {
         Objects.requireNonNull(base, "base");

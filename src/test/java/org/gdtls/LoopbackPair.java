@@ -63,25 +63,29 @@ final class LoopbackPair implements AutoCloseable {
      * reported as a failure instead of hanging the test.
      */
     Outcome handshakeBoth() throws InterruptedException {
-        CompletableFuture<Exception> serverSide = CompletableFuture.supplyAsync(() -> {
+        try (Cancellable clientCancel = new Cancellable(); Cancellable serverCancel = new Cancellable()) {
+            // When one side fails the other would wait for its 60 s give-up timer: cancel it instead.
+            CompletableFuture<Exception> serverSide = CompletableFuture.supplyAsync(() -> {
+                try {
+                    server.handshake(serverCancel);
+                    return null;
+                } catch (Exception e) {
+                    clientCancel.cancel();
+                    return e;
+                }
+            });
+            Exception clientFailure = null;
             try {
-                server.handshake();
-                return null;
+                client.handshake(clientCancel);
             } catch (Exception e) {
-                return e;
+                clientFailure = e;
+                serverCancel.cancel();
             }
-        });
-        Exception clientFailure = null;
-        try {
-            client.handshake();
-        } catch (Exception e) {
-            clientFailure = e;
-            serverSocket.close(); // a server waiting for a client that gave up would wait 60 s
-        }
-        try {
-            return new Outcome(clientFailure, serverSide.get(30, TimeUnit.SECONDS));
-        } catch (ExecutionException | TimeoutException e) {
-            return new Outcome(clientFailure, e);
+            try {
+                return new Outcome(clientFailure, serverSide.get(30, TimeUnit.SECONDS));
+            } catch (ExecutionException | TimeoutException e) {
+                return new Outcome(clientFailure, e);
+            }
         }
     }
 
