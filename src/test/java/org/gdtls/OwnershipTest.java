@@ -1,0 +1,67 @@
+package org.gdtls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * One owner per GObject reference, checked through the jnr-ffi oracle: the wrapper holds exactly one reference,
+ * transfer-none results take their own, close() drops it once, and use after close throws.
+ */
+@Timeout(60)
+class OwnershipTest {
+
+    @Test
+    void certificateWrapperOwnsOneReference() throws Exception {
+        TlsCertificate cert = TlsCertificate.fromFile(LoopbackPair.pki("server-and-key.pem"));
+        long address = cert.handle.address();
+        assertEquals("GTlsCertificateGnutls", GObjectOracle.typeName(address));
+        assertEquals(1, GObjectOracle.refCount(address));
+
+        GObjectOracle.ref(address); // the oracle keeps the object alive to watch it
+        cert.close();
+        assertEquals(1, GObjectOracle.refCount(address), "close() must drop exactly the wrapper's reference");
+        cert.close(); // idempotent
+        assertEquals(1, GObjectOracle.refCount(address));
+        assertThrows(IllegalStateException.class, cert::subjectName);
+        GObjectOracle.unref(address);
+    }
+
+    @Test
+    void peerCertificateTakesItsOwnReference() throws Exception {
+        try (LoopbackPair pair = LoopbackPair.create()) {
+            pair.handshake();
+            long connection = pair.client.handle.address();
+            // glib-networking has one class for TLS and DTLS clients: it implements GDtlsClientConnection.
+            assertEquals("GTlsClientConnectionGnutls", GObjectOracle.typeName(connection));
+            try (TlsCertificate peer = pair.client.peerCertificate()) {
+                long address = peer.handle.address();
+                int held = GObjectOracle.refCount(address);
+                try (TlsCertificate again = pair.client.peerCertificate()) {
+                    assertEquals(held + 1, GObjectOracle.refCount(address));
+                    assertTrue(peer.isSame(again));
+                }
+                assertEquals(held, GObjectOracle.refCount(address));
+                assertTrue(peer.subjectName().contains("server.example.com"), peer.subjectName());
+            }
+        }
+    }
+
+    @Test
+    void closedConnectionReleasesItsReferenceAndListeners() throws Exception {
+        LoopbackPair pair = LoopbackPair.create();
+        long address = pair.client.handle.address();
+        pair.client.onAcceptCertificate((c, cert, errors) -> false);
+        GObjectOracle.ref(address);
+        int before = GObjectOracle.refCount(address);
+        int registered = org.gdtls.internal.glue.CallbackDispatcher.registeredCount();
+        pair.close();
+        assertEquals(before - 1, GObjectOracle.refCount(address));
+        // g_signal_handler_disconnect ran the destroy notify, which released the registry handle.
+        assertEquals(registered - 1, org.gdtls.internal.glue.CallbackDispatcher.registeredCount());
+        GObjectOracle.unref(address);
+    }
+}
