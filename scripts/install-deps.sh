@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what building and testing gdtls-java needs on Debian 12 / Ubuntu, if it is missing.
+# Maven fetches its own dependencies (JavaCPP, JUnit, jnr-ffi) on the first build.
+set -euo pipefail
+
+packages=(libglib2.0-dev glib-networking pkg-config cmake g++ gnutls-bin maven)
+# Any JDK 17+ will do; install Debian's only when there is no javac at all.
+command -v javac >/dev/null 2>&1 || packages+=(openjdk-17-jdk-headless)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "gdtls: missing Debian packages: ${missing[*]}" >&2
+  echo "gdtls: run as root, or: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "gdtls: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

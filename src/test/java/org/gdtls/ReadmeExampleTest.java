@@ -1,0 +1,74 @@
+package org.gdtls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The README's usage example, compiled and run; and a check that the README still shows this exact code. */
+@Timeout(60)
+class ReadmeExampleTest {
+
+    @Test
+    void exampleRuns() throws Exception {
+        Path pki = LoopbackPair.pki("ca.pem").getParent();
+        CompletableFuture<Void> server = CompletableFuture.runAsync(() -> {
+            try (UdpSocket socket = UdpSocket.bind(new InetSocketAddress("127.0.0.1", 4433))) {
+                socket.connect(new InetSocketAddress("127.0.0.1", 4434));
+                try (TlsCertificate cert = TlsCertificate.fromFiles(pki.resolve("server.pem"), pki.resolve("server-key.pem"));
+                     DtlsServerConnection conn = DtlsServerConnection.create(socket, cert)) {
+                    ByteBuffer buf = ByteBuffer.allocateDirect(1500);
+                    conn.receive(buf, Duration.ofSeconds(10));
+                    conn.send(buf.flip());
+                }
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        String reply = example(pki);
+        server.get();
+        assertEquals("hello", reply);
+    }
+
+    static String example(Path pki) throws Exception {
+        // README-BEGIN
+        try (UdpSocket socket = UdpSocket.bind(new InetSocketAddress("127.0.0.1", 4434));
+             TlsDatabase trust = TlsDatabase.fromFile(pki.resolve("ca.pem"))) {
+            socket.connect(new InetSocketAddress("127.0.0.1", 4433));
+            try (DtlsClientConnection conn = DtlsClientConnection.create(socket, "server.example.com")) {
+                conn.setDatabase(trust);
+                conn.onAcceptCertificate((c, cert, errors) -> false); // refuse anything the CA does not vouch for
+                conn.handshake();
+                System.out.println(conn.protocolVersion() + " " + conn.ciphersuiteName());
+
+                conn.send(ByteBuffer.wrap("hello".getBytes(StandardCharsets.UTF_8)));
+                ByteBuffer reply = ByteBuffer.allocateDirect(1500);
+                conn.receive(reply, Duration.ofSeconds(5));
+                return StandardCharsets.UTF_8.decode(reply.flip()).toString();
+            }
+        }
+        // README-END
+    }
+
+    @Test
+    void readmeShowsThisCode() throws Exception {
+        String source = Files.readString(Path.of("src/test/java/org/gdtls/ReadmeExampleTest.java"));
+        String example = source.substring(source.indexOf("// README-BEGIN") + 15, source.indexOf("// README-END"));
+        String readme = Files.readString(Path.of("README.md"));
+        List<String> lines = example.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        for (String line : lines) {
+            assertTrue(readme.contains(line), "README.md lacks the example line: " + line);
+        }
+    }
+}
