@@ -8,6 +8,9 @@ import java.util.Set;
  * {@code true} ends the emission. A listener that throws counts as {@code false}; its exception is reported
  * (see {@link Gdtls#setCallbackExceptionHandler}) and never reaches GIO.
  *
+ * <p>{@code peerCertificate} holds its own reference: it stays valid after the call; close it when done with it,
+ * or leave it to the garbage collector.
+ *
  * <p>Thread: during a synchronous {@code handshake()} it runs on the thread that called {@code handshake()}.
  * Do not block in it: the handshake waits for it.
  */

@@ -30,8 +30,9 @@ import org.gdtls.internal.glue.ObjectHandle;
  * does it. The object is also a {@code GDatagramBased}: {@link #send}/{@link #receive} carry application data.
  *
  * <p>Thread safety: as in GIO, one thread may send while another receives; calls of one direction are
- * serialized. {@link #close()} may be called from any thread; the native object is released once no call is
- * running on it.
+ * serialized. {@link #close()} may be called from any thread, but like {@code g_dtls_connection_close} it waits
+ * for a handshake in progress (up to 60 s against a silent peer): cancel that handshake first
+ * ({@link #handshake(Cancellable)}). The native object is released once no call is running on it.
  */
 public abstract sealed class DtlsConnection implements Closeable
         permits DtlsClientConnection, DtlsServerConnection {
