@@ -31,8 +31,9 @@ import org.gdtls.internal.glue.ObjectHandle;
  *
  * <p>Thread safety: as in GIO, one thread may send while another receives; calls of one direction are
  * serialized. {@link #close()} may be called from any thread, but like {@code g_dtls_connection_close} it waits
- * for a handshake in progress (up to 60 s against a silent peer): cancel that handshake first
- * ({@link #handshake(Cancellable)}). The native object is released once no call is running on it.
+ * for a handshake or a blocking receive in progress (a handshake up to 60 s against a silent peer): give those
+ * calls a timeout or a {@link Cancellable} and cancel it first. The native object is released once no call is
+ * running on it.
  */
 public abstract sealed class DtlsConnection implements Closeable
         permits DtlsClientConnection, DtlsServerConnection {
@@ -359,6 +360,12 @@ public abstract sealed class DtlsConnection implements Closeable
      *     (1400 bytes on the wire), {@link IOErrorEnum#CLOSED} after close
      */
     public int send(ByteBuffer[] messages, int offset, int length, Duration timeout) throws GioException {
+        return send(messages, offset, length, timeout, null);
+    }
+
+    /** {@link #send(ByteBuffer[], int, int, Duration)} that a {@link Cancellable} can interrupt with {@code CANCELLED}. */
+    public int send(ByteBuffer[] messages, int offset, int length, Duration timeout, Cancellable cancellable)
+            throws GioException {
         Objects.checkFromIndexSize(offset, length, messages.length);
         long timeoutMicros = micros(timeout);
         ByteBuffer[] direct = directView(messages, offset, length, true);
@@ -370,8 +377,13 @@ public abstract sealed class DtlsConnection implements Closeable
                 sendBatch.set(i, direct[offset + i]);
             }
             GError error = GErrors.slot();
-            int sent = Gio.g_datagram_based_send_messages(datagramBased, sendBatch.outMessages(),
-                    length, 0, timeoutMicros, null, error);
+            int sent;
+            try {
+                sent = Gio.g_datagram_based_send_messages(datagramBased, sendBatch.outMessages(), length, 0,
+                        timeoutMicros, Cancellable.acquire(cancellable), error);
+            } finally {
+                Cancellable.release(cancellable);
+            }
             GErrors.check(error);
             for (int i = 0; i < sent; i++) {
                 ByteBuffer b = messages[offset + i];
@@ -411,6 +423,15 @@ public abstract sealed class DtlsConnection implements Closeable
      * @return the number of datagrams received; 0 once the peer has closed the connection
      */
     public int receive(ByteBuffer[] buffers, int offset, int length, Duration timeout) throws GioException {
+        return receive(buffers, offset, length, timeout, null);
+    }
+
+    /**
+     * {@link #receive(ByteBuffer[], int, int, Duration)} that a {@link Cancellable} can interrupt with
+     * {@code CANCELLED}: the way to unblock a reader, since {@link #close()} waits for it.
+     */
+    public int receive(ByteBuffer[] buffers, int offset, int length, Duration timeout, Cancellable cancellable)
+            throws GioException {
         Objects.checkFromIndexSize(offset, length, buffers.length);
         long timeoutMicros = micros(timeout);
         ByteBuffer[] direct = directView(buffers, offset, length, false);
@@ -422,8 +443,13 @@ public abstract sealed class DtlsConnection implements Closeable
                 receiveBatch.set(i, direct[offset + i]);
             }
             GError error = GErrors.slot();
-            int received = Gio.g_datagram_based_receive_messages(datagramBased,
-                    receiveBatch.inMessages(), length, 0, timeoutMicros, null, error);
+            int received;
+            try {
+                received = Gio.g_datagram_based_receive_messages(datagramBased, receiveBatch.inMessages(), length,
+                        0, timeoutMicros, Cancellable.acquire(cancellable), error);
+            } finally {
+                Cancellable.release(cancellable);
+            }
             GErrors.check(error);
             for (int i = 0; i < received; i++) {
                 int n = (int) Math.min(receiveBatch.transferred(i), direct[offset + i].remaining());
