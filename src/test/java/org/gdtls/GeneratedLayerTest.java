@@ -1,0 +1,49 @@
+package org.gdtls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.gdtls.internal.gen.global.Gio;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The generated layer covers every function the installed GIO headers declare for DTLS and GDatagramBased. */
+class GeneratedLayerTest {
+    private static final Pattern DECLARATION = Pattern.compile("\\b(g_[a-z_]+)\\s*\\(", Pattern.MULTILINE);
+
+    @ParameterizedTest
+    @CsvSource({
+            "gio/gdtlsconnection.h, g_dtls_connection_",
+            "gio/gdtlsclientconnection.h, g_dtls_client_connection_",
+            "gio/gdtlsserverconnection.h, g_dtls_server_connection_",
+            "gio/gdatagrambased.h, g_datagram_based_",
+    })
+    void everyDeclaredFunctionIsGenerated(String header, String prefix) throws IOException {
+        Path file = Path.of(System.getProperty("gdtls.glib.includedir", "/usr/include/glib-2.0"), header);
+        String text = Files.readString(file).replaceAll("(?s)/\\*.*?\\*/", ""); // drop comments (they name functions too)
+        Set<String> declared = new TreeSet<>();
+        Matcher m = DECLARATION.matcher(text);
+        while (m.find()) {
+            if (m.group(1).startsWith(prefix)) {
+                declared.add(m.group(1));
+            }
+        }
+        assertTrue(declared.size() >= 2, "found too few declarations in " + file + ": " + declared);
+        Gdtls.load();
+        Set<String> generated = Arrays.stream(Gio.class.getMethods()).map(Method::getName).collect(Collectors.toSet());
+        Set<String> missing = new TreeSet<>(declared);
+        missing.removeAll(generated);
+        assertEquals(Set.of(), missing, "declared in " + header + " but not generated");
+    }
+}
