@@ -2,6 +2,7 @@ package org.gdtls;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
 import java.util.Objects;
 
@@ -27,15 +28,29 @@ public final class UdpSocket implements AutoCloseable {
         this.handle = new ObjectHandle<>(this, owned, "UdpSocket");
     }
 
-    /** {@code g_socket_new} (UDP, family of the address) then {@code g_socket_bind}; port 0 picks a free port. */
+    /**
+     * {@code g_socket_new}: an unbound UDP socket of {@code family} ({@code INET} or {@code INET6}).
+     * {@link #connect} binds it to an ephemeral port.
+     */
+    public static UdpSocket open(StandardProtocolFamily family) throws GioException {
+        Objects.requireNonNull(family, "family");
+        NativeLibrary.ensureLoaded();
+        int gFamily = switch (family) {
+            case INET -> Gio.G_SOCKET_FAMILY_IPV4;
+            case INET6 -> Gio.G_SOCKET_FAMILY_IPV6;
+            default -> throw new IllegalArgumentException("not an IP family: " + family);
+        };
+        GError error = GErrors.slot();
+        GSocket socket = Gio.g_socket_new(gFamily, Gio.G_SOCKET_TYPE_DATAGRAM, Gio.G_SOCKET_PROTOCOL_UDP, error);
+        GErrors.check(error);
+        return new UdpSocket(socket);
+    }
+
+    /** {@link #open} (family of the address) then {@code g_socket_bind}; port 0 picks a free port. */
     public static UdpSocket bind(InetSocketAddress local) throws GioException {
         Objects.requireNonNull(local, "local");
-        NativeLibrary.ensureLoaded();
-        int family = literal(local).getAddress().length == 4 ? Gio.G_SOCKET_FAMILY_IPV4 : Gio.G_SOCKET_FAMILY_IPV6;
-        GError error = GErrors.slot();
-        GSocket socket = Gio.g_socket_new(family, Gio.G_SOCKET_TYPE_DATAGRAM, Gio.G_SOCKET_PROTOCOL_UDP, error);
-        GErrors.check(error);
-        UdpSocket udp = new UdpSocket(socket);
+        UdpSocket udp = open(literal(local).getAddress().length == 4
+                ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
         try {
             udp.bindTo(local);
             return udp;

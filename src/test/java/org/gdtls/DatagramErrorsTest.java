@@ -123,6 +123,15 @@ class DatagramErrorsTest {
     }
 
     @Test
+    void unboundSocketIsBoundByConnect() throws Exception {
+        try (UdpSocket socket = UdpSocket.open(java.net.StandardProtocolFamily.INET6)) {
+            socket.connect(new InetSocketAddress(InetAddress.getByName("::1"), 9));
+            assertTrue(socket.localAddress().getPort() > 0);
+            assertEquals(InetAddress.getByName("::1"), socket.remoteAddress().getAddress());
+        }
+    }
+
+    @Test
     void socketAddresses() throws Exception {
         try (UdpSocket socket = UdpSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             InetSocketAddress local = socket.localAddress();
