@@ -35,6 +35,9 @@ gulong gdtls_signal_connect(gpointer instance, const char *detailed_signal, int 
 /* G_OBJECT_TYPE_NAME() is a macro: this gives it a symbol. */
 const char *gdtls_object_type_name(gpointer instance);
 
+/* The GType of property `name` of `instance` (G_OBJECT_GET_CLASS is a macro), or 0 if it has none. */
+GType gdtls_object_property_type(gpointer instance, const char *name);
+
 G_END_DECLS
 
 #endif

@@ -7,3 +7,11 @@ GDTLS_EXPORT const char *gdtls_object_type_name(gpointer instance)
   g_return_val_if_fail(G_IS_OBJECT(instance), NULL);
   return G_OBJECT_TYPE_NAME(instance);
 }
+
+GDTLS_EXPORT GType gdtls_object_property_type(gpointer instance, const char *name)
+{
+  g_return_val_if_fail(G_IS_OBJECT(instance), 0);
+  g_return_val_if_fail(name != NULL, 0);
+  GParamSpec *pspec = g_object_class_find_property(G_OBJECT_GET_CLASS(instance), name);
+  return pspec == NULL ? 0 : G_PARAM_SPEC_VALUE_TYPE(pspec);
+}

@@ -23,7 +23,15 @@ import org.bytedeco.javacpp.tools.InfoMapper;
                 include = {
                         "glib/gquark.h",
                         "glib/gmem.h",
+                        "glib/glist.h",
+                        "glib/garray.h",
+                        "glib/gbytes.h",
+                        "glib/gdatetime.h",
                         "glib/gerror.h",
+                        "gobject/gvalue.h",
+                        "gobject/gvaluetypes.h",
+                        "gobject/genums.h",
+                        "gobject/gboxed.h",
                         "gobject/gobject.h",
                         "gobject/gsignal.h",
                         "gio/giotypes.h",
@@ -62,7 +70,8 @@ public class GioPreset implements InfoMapper {
         mapOpaqueGLibTypes(infoMap);
         skipUnneeded(infoMap);
         // "typedef struct _GError GError;" comes before the struct body: one Java class per C type, named as in C.
-        for (String struct : List.of("GError", "GInputVector", "GOutputVector", "GInputMessage", "GOutputMessage")) {
+        for (String struct : List.of("GError", "GInputVector", "GOutputVector", "GInputMessage", "GOutputMessage",
+                "GValue", "GList", "GByteArray", "GPtrArray", "GArray")) {
             infoMap.put(new Info("_" + struct).pointerTypes(struct));
         }
         // A struct member named finalize would override Object.finalize().
@@ -143,15 +152,15 @@ public class GioPreset implements InfoMapper {
      * the generated JNI (so {@code GVariant*} never silently becomes {@code char*}).
      */
     private static void mapOpaqueGLibTypes(InfoMap infoMap) {
-        for (String type : List.of("GList", "GSList", "GByteArray", "GBytes", "GVariant", "GVariantType",
-                "GMainContext", "GSource", "GPollFD", "GValue", "GParamSpec", "GClosure", "GTypeInstance",
-                "GTypeClass", "GTypeInterface", "GTypeModule", "GData", "GArray", "GPtrArray",
-                "GHashTable", "GString", "GDateTime", "GMainLoop", "GThread", "GObjectConstructParam",
+        for (String type : List.of("GSList", "GVariant", "GVariantType", "GTimeZone",
+                "GMainContext", "GSource", "GPollFD", "GParamSpec", "GClosure", "GTypeInstance",
+                "GTypeClass", "GTypeInterface", "GTypeModule", "GData",
+                "GHashTable", "GString", "GMainLoop", "GThread", "GObjectConstructParam",
                 "GSignalQuery", "GSignalInvocationHint", "GInitiallyUnowned", "GInitiallyUnownedClass",
                 "GTypeInfo", "GInterfaceInfo", "GEnumValue", "GFlagsValue", "GTimeVal", "GIConv", "GCClosure",
                 "GParameter", "GWeakRef", "GTypeValueTable",
                 // function-pointer typedefs of gtypes.h/gclosure.h: the glue passes its own C functions instead
-                "GDestroyNotify", "GDuplicateFunc", "GCallback", "GClosureNotify", "GClosureMarshal",
+                "GDestroyNotify", "GDuplicateFunc", "GCopyFunc", "GCallback", "GClosureNotify", "GClosureMarshal",
                 "GSignalEmissionHook", "GSignalAccumulator", "GSourceFunc", "GFunc", "GCompareFunc",
                 "GCompareDataFunc", "GHFunc", "GEqualFunc", "GHashFunc", "GVaClosureMarshal", "GSignalCVaMarshaller",
                 "GTypeClassCacheFunc", "GTypeInterfaceCheckFunc", "GBaseInitFunc", "GBaseFinalizeFunc",
@@ -177,7 +186,7 @@ public class GioPreset implements InfoMapper {
                 "g_closure_new_object", "g_object_watch_closure", "g_signal_set_va_marshaller",
                 "g_socket_receive_message", "g_socket_send_message", "g_socket_send_message_with_timeout",
                 "g_clear_error", "g_propagate_prefixed_error", "g_prefix_error", "g_set_error", "g_set_error_literal",
-                "g_propagate_error", "g_error_new", "g_io_error_from_win32_error", "G_DEFINE_AUTOPTR_CLEANUP_FUNC", "G_SIGNAL_TYPE_STATIC_SCOPE", "G_MEM_ALIGN", "g_steal_pointer", "g_clear_pointer")
+                "g_propagate_error", "g_error_new", "g_io_error_from_win32_error", "G_DEFINE_AUTOPTR_CLEANUP_FUNC", "G_SIGNAL_TYPE_STATIC_SCOPE", "G_MEM_ALIGN", "G_VALUE_INIT", "g_list_free1", "g_steal_pointer", "g_clear_pointer")
                 .skip());
     }
 }
