@@ -1,29 +1,31 @@
 package org.gdtls;
 
 import java.io.Closeable;
-import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
+import org.gdtls.internal.gen.GByteArray;
 import org.gdtls.internal.gen.GDatagramBased;
 import org.gdtls.internal.gen.GDtlsConnection;
 import org.gdtls.internal.gen.GError;
+import org.gdtls.internal.gen.GSocket;
 import org.gdtls.internal.gen.GTlsCertificate;
+import org.gdtls.internal.gen.GTlsDatabase;
 import org.gdtls.internal.gen.global.Gio;
 import org.gdtls.internal.glue.CStrings;
 import org.gdtls.internal.glue.CallbackDispatcher;
 import org.gdtls.internal.glue.CallbackErrors;
-import org.gdtls.internal.glue.CallbackTarget;
 import org.gdtls.internal.glue.GErrors;
+import org.gdtls.internal.glue.GProperties;
 import org.gdtls.internal.glue.ObjectHandle;
+import org.gdtls.internal.glue.RawPointer;
+import org.gdtls.internal.glue.SignalConnections;
 
 /**
  * A {@code GDtlsConnection}: DTLS over a datagram base socket, as GIO's TLS backend (glib-networking, GnuTLS)
@@ -39,16 +41,13 @@ public abstract sealed class DtlsConnection implements Closeable
         permits DtlsClientConnection, DtlsServerConnection {
     final ObjectHandle<GDtlsConnection> handle;
     private final GDatagramBased datagramBased; // the same object, typed for the g_datagram_based_* calls
-    private final Map<Long, AcceptCertificateListener> acceptListeners = new ConcurrentHashMap<>();
-    private final Map<Long, Long> handlerIds = new ConcurrentHashMap<>(); // registry handle -> GLib handler id
-    private final ReentrantLock sendLock = new ReentrantLock();
-    private final ReentrantLock receiveLock = new ReentrantLock();
-    private final DatagramBatch sendBatch = new DatagramBatch(true);
-    private final DatagramBatch receiveBatch = new DatagramBatch(false);
+    private final SignalConnections<DtlsConnection> signals;
+    private final DatagramIo io = new DatagramIo();
 
     DtlsConnection(GDatagramBased owned, String what) {
         this.handle = new ObjectHandle<>(this, new GDtlsConnection(owned), what);
         this.datagramBased = owned;
+        this.signals = new SignalConnections<>(this, handle, DtlsConnection::dispatchSignal);
         handle.setBeforeUnref(this::releaseNativeState);
     }
 
@@ -82,15 +81,21 @@ public abstract sealed class DtlsConnection implements Closeable
 
     /**
      * {@code g_dtls_connection_shutdown}: sends close_notify if {@code write}; further I/O in a shut direction
-     * fails. The connection stays open until {@link #close()}.
+     * fails with {@link IOErrorEnum#CLOSED}. The object stays usable (e.g. its properties) until {@link #close()}.
      */
     public void shutdown(boolean read, boolean write) throws GioException {
-        GDtlsConnection conn = handle.acquire();
+        shutdown(read, write, null);
+    }
+
+    /** {@link #shutdown(boolean, boolean)} with a {@code GCancellable}. */
+    public void shutdown(boolean read, boolean write, Cancellable cancellable) throws GioException {
+        GDtlsConnection conn = acquireForIo();
         try {
             GError error = GErrors.slot();
-            Gio.g_dtls_connection_shutdown(conn, read ? 1 : 0, write ? 1 : 0, null, error);
+            Gio.g_dtls_connection_shutdown(conn, read ? 1 : 0, write ? 1 : 0, Cancellable.acquire(cancellable), error);
             GErrors.check(error);
         } finally {
+            Cancellable.release(cancellable);
             handle.release();
         }
     }
@@ -102,6 +107,11 @@ public abstract sealed class DtlsConnection implements Closeable
      */
     @Override
     public void close() throws GioException {
+        close(null);
+    }
+
+    /** {@link #close()} with a {@code GCancellable} (e.g. to stop waiting for a handshake in progress). */
+    public void close(Cancellable cancellable) throws GioException {
         GDtlsConnection conn;
         try {
             conn = handle.acquire();
@@ -110,9 +120,10 @@ public abstract sealed class DtlsConnection implements Closeable
         }
         try {
             GError error = GErrors.slot();
-            Gio.g_dtls_connection_close(conn, null, error);
+            Gio.g_dtls_connection_close(conn, Cancellable.acquire(cancellable), error);
             GErrors.check(error);
         } finally {
+            Cancellable.release(cancellable);
             handle.release();
             handle.close();
         }
@@ -120,6 +131,28 @@ public abstract sealed class DtlsConnection implements Closeable
 
     public boolean isClosed() {
         return handle.isClosed();
+    }
+
+    /**
+     * The {@code base-socket} property (construct-only, no C getter): the UDP socket this connection runs over,
+     * as a new wrapper holding its own reference. Closing that wrapper closes the socket.
+     */
+    public UdpSocket baseSocket() {
+        GDtlsConnection conn = handle.acquire();
+        try {
+            Pointer base = GProperties.dupObject(conn, "base-socket");
+            if (base == null) {
+                return null;
+            }
+            String type = CStrings.borrowed(Gio.gdtls_object_type_name(base));
+            if (!"GSocket".equals(type)) {
+                Gio.g_object_unref(base);
+                throw new UnsupportedOperationException("base socket is a " + type + ", not a GSocket");
+            }
+            return UdpSocket.adopt(new GSocket(base));
+        } finally {
+            handle.release();
+        }
     }
 
     // ---- state after the handshake ------------------------------------------------------------------------
@@ -175,6 +208,16 @@ public abstract sealed class DtlsConnection implements Closeable
         }
     }
 
+    /** The {@code advertised-protocols} property (no C getter exists): null if none are set. */
+    public List<String> advertisedProtocols() {
+        GDtlsConnection conn = handle.acquire();
+        try {
+            return GProperties.getStrv(conn, "advertised-protocols");
+        } finally {
+            handle.release();
+        }
+    }
+
     /** {@code g_dtls_connection_get_negotiated_protocol} (transfer none): null if ALPN found no common protocol. */
     public String negotiatedProtocol() {
         GDtlsConnection conn = handle.acquire();
@@ -196,6 +239,16 @@ public abstract sealed class DtlsConnection implements Closeable
             } finally {
                 certificate.handle.release();
             }
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** {@code g_dtls_connection_get_certificate} (transfer none: the result holds its own reference), or null. */
+    public TlsCertificate certificate() {
+        GDtlsConnection conn = handle.acquire();
+        try {
+            return TlsCertificate.borrow(Gio.g_dtls_connection_get_certificate(conn));
         } finally {
             handle.release();
         }
@@ -242,11 +295,72 @@ public abstract sealed class DtlsConnection implements Closeable
         }
     }
 
+    /**
+     * {@code g_dtls_connection_get_database} (transfer none: the result holds its own reference). Null if
+     * validation against a CA was disabled with {@code setDatabase(null)}; otherwise the backend's default
+     * database unless one was set.
+     */
+    public TlsDatabase database() {
+        GDtlsConnection conn = handle.acquire();
+        try {
+            return TlsDatabase.borrow(Gio.g_dtls_connection_get_database(conn));
+        } finally {
+            handle.release();
+        }
+    }
+
+    /**
+     * {@code g_dtls_connection_get_channel_binding_data}: the channel binding data of {@code type} for this
+     * connection, e.g. for SCRAM-PLUS style authentication.
+     *
+     * @throws TlsChannelBindingErrorException e.g. {@link TlsChannelBindingError#INVALID_STATE} before the
+     *     handshake, {@link TlsChannelBindingError#NOT_AVAILABLE} for {@code TLS_EXPORTER} under DTLS 1.2
+     */
+    public byte[] channelBindingData(TlsChannelBindingType type) throws GioException {
+        Objects.requireNonNull(type, "type");
+        GDtlsConnection conn = handle.acquire();
+        GByteArray data = Gio.g_byte_array_new();
+        try {
+            GError error = GErrors.slot();
+            Gio.g_dtls_connection_get_channel_binding_data(conn, type.code(), data, error);
+            GErrors.check(error);
+            byte[] result = new byte[data.len()];
+            data.data().get(result);
+            return result;
+        } finally {
+            Gio.g_byte_array_unref(data);
+            handle.release();
+        }
+    }
+
     /** {@code g_dtls_connection_set_require_close_notify}. */
     public void setRequireCloseNotify(boolean require) {
         GDtlsConnection conn = handle.acquire();
         try {
             Gio.g_dtls_connection_set_require_close_notify(conn, require ? 1 : 0);
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** {@code g_dtls_connection_set_rehandshake_mode}: deprecated in GIO and ignored by its backends. */
+    @Deprecated
+    public void setRehandshakeMode(TlsRehandshakeMode mode) {
+        Objects.requireNonNull(mode, "mode");
+        GDtlsConnection conn = handle.acquire();
+        try {
+            Gio.g_dtls_connection_set_rehandshake_mode(conn, mode.code());
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** {@code g_dtls_connection_get_rehandshake_mode}: deprecated; GIO 2.74 always reports {@code SAFELY}. */
+    @Deprecated
+    public TlsRehandshakeMode rehandshakeMode() {
+        GDtlsConnection conn = handle.acquire();
+        try {
+            return TlsRehandshakeMode.fromCode(Gio.g_dtls_connection_get_rehandshake_mode(conn));
         } finally {
             handle.release();
         }
@@ -262,89 +376,98 @@ public abstract sealed class DtlsConnection implements Closeable
         }
     }
 
-    // ---- accept-certificate -------------------------------------------------------------------------------
+    // ---- signals ------------------------------------------------------------------------------------------
 
     /**
      * Connects a listener to the {@code accept-certificate} signal (by name on this instance: the backend emits
-     * {@code GTlsConnection::accept-certificate}). The listener is held only by this connection: it does not
+     * {@code GTlsConnection::accept-certificate}). Listeners run in connection order; as in GObject, the first
+     * one that returns {@code true} ends the emission. The listener is held only by this connection: it does not
      * keep the connection alive, and it is disconnected when the connection closes.
      */
     public Subscription onAcceptCertificate(AcceptCertificateListener listener) {
         Objects.requireNonNull(listener, "listener");
+        long registryHandle = signals.connect("accept-certificate", CallbackDispatcher.ACCEPT_CERTIFICATE, listener);
+        return () -> signals.disconnect(registryHandle);
+    }
+
+    /**
+     * {@code g_dtls_connection_emit_accept_certificate}: runs the {@code accept-certificate} handlers as the
+     * backend would (for code that implements validation itself). Returns whether one accepted.
+     */
+    public boolean emitAcceptCertificate(TlsCertificate peerCertificate, Set<TlsCertificateFlags> errors) {
+        Objects.requireNonNull(peerCertificate, "peerCertificate");
         GDtlsConnection conn = handle.acquire();
         try {
-            long registryHandle = CallbackDispatcher.register(new AcceptTarget(this));
-            acceptListeners.put(registryHandle, listener);
-            long handlerId;
-            try (BytePointer signal = CStrings.utf8("accept-certificate")) {
-                handlerId = Gio.gdtls_signal_connect(conn, signal, CallbackDispatcher.ACCEPT_CERTIFICATE, registryHandle);
+            GTlsCertificate cert = peerCertificate.handle.acquire();
+            try {
+                return Gio.g_dtls_connection_emit_accept_certificate(conn, cert, TlsCertificateFlags.toBits(errors)) != 0;
+            } finally {
+                peerCertificate.handle.release();
             }
-            if (handlerId == 0) {
-                acceptListeners.remove(registryHandle);
-                CallbackDispatcher.unregister(registryHandle);
-                throw new IllegalStateException("accept-certificate could not be connected");
-            }
-            handlerIds.put(registryHandle, handlerId);
-            return () -> disconnect(registryHandle);
         } finally {
             handle.release();
         }
     }
 
-    private void disconnect(long registryHandle) {
-        Long handlerId = handlerIds.remove(registryHandle);
-        acceptListeners.remove(registryHandle);
-        if (handlerId == null) {
-            return; // already disconnected, or the connection closed
-        }
-        GDtlsConnection conn;
-        try {
-            conn = handle.acquire();
-        } catch (IllegalStateException closed) {
-            return;
-        }
-        try {
-            Gio.g_signal_handler_disconnect(conn, handlerId); // GLib then releases the registry handle
-        } finally {
-            handle.release();
-        }
+    /** Connects a listener to {@code notify}: called for every property change, with the property's name. */
+    public Subscription onNotify(NotifyListener listener) {
+        return onNotify(null, listener);
     }
 
-    /** Runs on the thread GIO emits on; never lets an exception reach C. */
-    private boolean emitAcceptCertificate(long registryHandle, long certAddress, int errors) {
-        AcceptCertificateListener listener = acceptListeners.get(registryHandle);
+    /**
+     * Connects a listener to {@code notify::property} (GObject's detailed signal), e.g.
+     * {@code onNotify("peer-certificate", ...)}; {@code null} means every property.
+     *
+     * @throws IllegalArgumentException if this connection has no such property
+     */
+    public Subscription onNotify(String property, NotifyListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        if (property != null) {
+            GDtlsConnection conn = handle.acquire();
+            try (BytePointer name = CStrings.utf8(property)) {
+                if (Gio.gdtls_object_property_type(conn, name) == 0) {
+                    throw new IllegalArgumentException("no property '" + property + "' on " + this);
+                }
+            } finally {
+                handle.release();
+            }
+        }
+        String signal = property == null ? "notify" : "notify::" + property;
+        long registryHandle = signals.connect(signal, CallbackDispatcher.NOTIFY, listener);
+        return () -> signals.disconnect(registryHandle);
+    }
+
+    /** The trampoline's entry for this connection's handlers; runs on the emitting thread, never throws into C. */
+    private long dispatchSignal(long registryHandle, int kind, long a0, long a1, long a2) {
+        Object listener = signals.listener(registryHandle);
         if (listener == null) {
-            return false;
+            return 0;
         }
-        TlsCertificate peer = TlsCertificate.borrow(new GTlsCertificate() {{ address = certAddress; }});
         try {
-            return listener.accept(this, peer, TlsCertificateFlags.fromBits(errors));
+            if (kind == CallbackDispatcher.ACCEPT_CERTIFICATE) {
+                TlsCertificate peer = TlsCertificate.borrow(new GTlsCertificate(new RawPointer(a0)));
+                return ((AcceptCertificateListener) listener).accept(this, peer, TlsCertificateFlags.fromBits((int) a1))
+                        ? 1 : 0;
+            }
+            if (kind == CallbackDispatcher.NOTIFY) {
+                ((NotifyListener) listener).propertyChanged(this, CStrings.borrowed(new BytePointer(new RawPointer(a0))));
+            }
+            return 0;
         } catch (Throwable t) {
-            CallbackErrors.report("accept-certificate listener " + listener, t);
-            return false;
+            CallbackErrors.report(kindName(kind) + " listener " + listener, t);
+            return 0;
         }
     }
 
-    /** Reaches the connection weakly, so the static registry never keeps it alive. */
-    private static final class AcceptTarget implements CallbackTarget {
-        private final WeakReference<DtlsConnection> connection;
-
-        AcceptTarget(DtlsConnection connection) {
-            this.connection = new WeakReference<>(connection);
-        }
-
-        @Override
-        public long invoke(long registryHandle, int kind, long peerCertificate, long errors, long unused) {
-            DtlsConnection conn = connection.get();
-            return conn != null && conn.emitAcceptCertificate(registryHandle, peerCertificate, (int) errors) ? 1 : 0;
-        }
+    private static String kindName(int kind) {
+        return kind == CallbackDispatcher.ACCEPT_CERTIFICATE ? "accept-certificate" : "notify";
     }
 
     // ---- datagrams ----------------------------------------------------------------------------------------
 
     /** Sends one datagram (blocking). See {@link #send(ByteBuffer[], int, int, Duration)}. */
     public void send(ByteBuffer message) throws GioException {
-        send(new ByteBuffer[] {message}, 0, 1, null);
+        send(new ByteBuffer[] {message}, 0, 1, null, null);
     }
 
     /**
@@ -367,31 +490,10 @@ public abstract sealed class DtlsConnection implements Closeable
     public int send(ByteBuffer[] messages, int offset, int length, Duration timeout, Cancellable cancellable)
             throws GioException {
         Objects.checkFromIndexSize(offset, length, messages.length);
-        long timeoutMicros = micros(timeout);
-        ByteBuffer[] direct = directView(messages, offset, length, true);
-        GDtlsConnection conn = acquireForIo();
-        sendLock.lock();
+        acquireForIo();
         try {
-            sendBatch.ensureCapacity(Math.max(length, 1));
-            for (int i = 0; i < length; i++) {
-                sendBatch.set(i, direct[offset + i]);
-            }
-            GError error = GErrors.slot();
-            int sent;
-            try {
-                sent = Gio.g_datagram_based_send_messages(datagramBased, sendBatch.outMessages(), length, 0,
-                        timeoutMicros, Cancellable.acquire(cancellable), error);
-            } finally {
-                Cancellable.release(cancellable);
-            }
-            GErrors.check(error);
-            for (int i = 0; i < sent; i++) {
-                ByteBuffer b = messages[offset + i];
-                b.position(b.position() + (int) sendBatch.transferred(i));
-            }
-            return sent;
+            return io.send(datagramBased, messages, offset, length, timeout, cancellable);
         } finally {
-            sendLock.unlock();
             handle.release();
         }
     }
@@ -408,7 +510,7 @@ public abstract sealed class DtlsConnection implements Closeable
      */
     public int receive(ByteBuffer buffer, Duration timeout) throws GioException {
         int start = buffer.position();
-        int received = receive(new ByteBuffer[] {buffer}, 0, 1, timeout);
+        int received = receive(new ByteBuffer[] {buffer}, 0, 1, timeout, null);
         return received == 0 ? -1 : buffer.position() - start;
     }
 
@@ -433,38 +535,10 @@ public abstract sealed class DtlsConnection implements Closeable
     public int receive(ByteBuffer[] buffers, int offset, int length, Duration timeout, Cancellable cancellable)
             throws GioException {
         Objects.checkFromIndexSize(offset, length, buffers.length);
-        long timeoutMicros = micros(timeout);
-        ByteBuffer[] direct = directView(buffers, offset, length, false);
-        GDtlsConnection conn = acquireForIo();
-        receiveLock.lock();
+        acquireForIo();
         try {
-            receiveBatch.ensureCapacity(Math.max(length, 1));
-            for (int i = 0; i < length; i++) {
-                receiveBatch.set(i, direct[offset + i]);
-            }
-            GError error = GErrors.slot();
-            int received;
-            try {
-                received = Gio.g_datagram_based_receive_messages(datagramBased, receiveBatch.inMessages(), length,
-                        0, timeoutMicros, Cancellable.acquire(cancellable), error);
-            } finally {
-                Cancellable.release(cancellable);
-            }
-            GErrors.check(error);
-            for (int i = 0; i < received; i++) {
-                int n = (int) Math.min(receiveBatch.transferred(i), direct[offset + i].remaining());
-                ByteBuffer target = buffers[offset + i];
-                if (target != direct[offset + i]) {
-                    ByteBuffer copy = direct[offset + i].duplicate();
-                    copy.limit(copy.position() + n);
-                    target.put(copy);
-                } else {
-                    target.position(target.position() + n);
-                }
-            }
-            return received;
+            return io.receive(datagramBased, buffers, offset, length, timeout, cancellable);
         } finally {
-            receiveLock.unlock();
             handle.release();
         }
     }
@@ -481,51 +555,14 @@ public abstract sealed class DtlsConnection implements Closeable
         }
     }
 
-    /** Heap buffers get a direct stand-in (a copy of the data to send, or room to receive into). */
-    private static ByteBuffer[] directView(ByteBuffer[] buffers, int offset, int length, boolean copyIn) {
-        ByteBuffer[] result = buffers;
-        for (int i = offset; i < offset + length; i++) {
-            ByteBuffer b = Objects.requireNonNull(buffers[i], "buffer");
-            if (!copyIn && b.isReadOnly()) {
-                throw new IllegalArgumentException("read-only buffer");
-            }
-            if (!b.isDirect()) {
-                if (result == buffers) {
-                    result = buffers.clone();
-                }
-                ByteBuffer stand = ByteBuffer.allocateDirect(b.remaining());
-                if (copyIn) {
-                    stand.put(b.duplicate()).flip();
-                }
-                result[i] = stand;
-            }
-        }
-        return result;
-    }
-
-    private static long micros(Duration timeout) {
-        if (timeout == null) {
-            return -1;
-        }
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("negative timeout: " + timeout);
-        }
-        try {
-            return timeout.toNanos() / 1000;
-        } catch (ArithmeticException tooLong) {
-            return Long.MAX_VALUE;
-        }
-    }
-
     /** Runs once, when the last native call on a closed connection ends. */
     private void releaseNativeState() {
-        GDtlsConnection conn = new GDtlsConnection() {{ address = handle.address(); }};
-        for (Long handlerId : handlerIds.values()) {
-            Gio.g_signal_handler_disconnect(conn, handlerId);
-        }
-        handlerIds.clear();
-        acceptListeners.clear();
-        sendBatch.free();
-        receiveBatch.free();
+        signals.disconnectAll(new RawPointer(handle.address()));
+        io.free();
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + (handle.isClosed() ? "[closed]" : "[" + protocolVersion() + "]");
     }
 }

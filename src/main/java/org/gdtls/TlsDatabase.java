@@ -20,6 +20,15 @@ public final class TlsDatabase implements AutoCloseable {
         this.handle = new ObjectHandle<>(this, owned, "TlsDatabase");
     }
 
+    /** Wraps a borrowed object (transfer none): takes a reference of its own; null stays null. */
+    static TlsDatabase borrow(GTlsDatabase borrowed) {
+        if (borrowed == null || borrowed.isNull()) {
+            return null;
+        }
+        Gio.g_object_ref(borrowed);
+        return new TlsDatabase(new GTlsDatabase(borrowed));
+    }
+
     /**
      * {@code g_tls_file_database_new}: trusts the CA certificates of a PEM file. The path is made absolute: GIO
      * ignores a relative anchors path (with a warning) and then trusts nothing.

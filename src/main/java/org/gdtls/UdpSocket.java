@@ -28,6 +28,11 @@ public final class UdpSocket implements AutoCloseable {
         this.handle = new ObjectHandle<>(this, owned, "UdpSocket");
     }
 
+    /** Wraps a GSocket the caller owns a reference to (transfer full). */
+    static UdpSocket adopt(GSocket owned) {
+        return new UdpSocket(owned);
+    }
+
     /**
      * {@code g_socket_new}: an unbound UDP socket of {@code family} ({@code INET} or {@code INET6}).
      * {@link #connect} binds it to an ephemeral port.

@@ -113,7 +113,7 @@ public final class ObjectHandle<P extends Pointer> {
 
         @Override
         public void run() {
-            Gio.g_object_unref(new Pointer() {{ address = Unref.this.address; }});
+            Gio.g_object_unref(new RawPointer(address));
         }
     }
 }

@@ -1,0 +1,130 @@
+package org.gdtls;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.gdtls.internal.gen.GDatagramBased;
+import org.gdtls.internal.gen.GError;
+import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.glue.GErrors;
+
+/**
+ * The datagram path of one connection: {@code g_datagram_based_send_messages}/{@code receive_messages} over
+ * reusable native batches. One sender and one receiver may run at once (as GIO allows); calls of one direction
+ * are serialized by that direction's lock, which also guards its batch. Callers hold a lease on the object.
+ */
+final class DatagramIo {
+    private final ReentrantLock sendLock = new ReentrantLock();
+    private final ReentrantLock receiveLock = new ReentrantLock();
+    private final DatagramBatch sendBatch = new DatagramBatch(true);
+    private final DatagramBatch receiveBatch = new DatagramBatch(false);
+
+    int send(GDatagramBased target, ByteBuffer[] messages, int offset, int length, Duration timeout,
+             Cancellable cancellable) throws GioException {
+        long timeoutMicros = micros(timeout);
+        ByteBuffer[] direct = directView(messages, offset, length, true);
+        sendLock.lock();
+        try {
+            sendBatch.ensureCapacity(Math.max(length, 1));
+            for (int i = 0; i < length; i++) {
+                sendBatch.set(i, direct[offset + i]);
+            }
+            GError error = GErrors.slot();
+            int sent;
+            try {
+                sent = Gio.g_datagram_based_send_messages(target, sendBatch.outMessages(), length, 0,
+                        timeoutMicros, Cancellable.acquire(cancellable), error);
+            } finally {
+                Cancellable.release(cancellable);
+            }
+            GErrors.check(error);
+            for (int i = 0; i < sent; i++) {
+                ByteBuffer b = messages[offset + i];
+                b.position(b.position() + (int) sendBatch.transferred(i));
+            }
+            return sent;
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    int receive(GDatagramBased source, ByteBuffer[] buffers, int offset, int length, Duration timeout,
+                Cancellable cancellable) throws GioException {
+        long timeoutMicros = micros(timeout);
+        ByteBuffer[] direct = directView(buffers, offset, length, false);
+        receiveLock.lock();
+        try {
+            receiveBatch.ensureCapacity(Math.max(length, 1));
+            for (int i = 0; i < length; i++) {
+                receiveBatch.set(i, direct[offset + i]);
+            }
+            GError error = GErrors.slot();
+            int received;
+            try {
+                received = Gio.g_datagram_based_receive_messages(source, receiveBatch.inMessages(), length, 0,
+                        timeoutMicros, Cancellable.acquire(cancellable), error);
+            } finally {
+                Cancellable.release(cancellable);
+            }
+            GErrors.check(error);
+            for (int i = 0; i < received; i++) {
+                ByteBuffer stand = direct[offset + i];
+                int n = (int) Math.min(receiveBatch.transferred(i), stand.remaining());
+                ByteBuffer target = buffers[offset + i];
+                if (target == stand) {
+                    target.position(target.position() + n);
+                } else {
+                    target.put(stand.duplicate().limit(stand.position() + n));
+                }
+            }
+            return received;
+        } finally {
+            receiveLock.unlock();
+        }
+    }
+
+    /** Once no call can run any more (the connection's last lease ended). */
+    void free() {
+        sendBatch.free();
+        receiveBatch.free();
+    }
+
+    /** Heap buffers get a direct stand-in (a copy of the data to send, or room to receive into). */
+    private static ByteBuffer[] directView(ByteBuffer[] buffers, int offset, int length, boolean copyIn) {
+        ByteBuffer[] result = buffers;
+        for (int i = offset; i < offset + length; i++) {
+            ByteBuffer b = Objects.requireNonNull(buffers[i], "buffer");
+            if (!copyIn && b.isReadOnly()) {
+                throw new IllegalArgumentException("read-only buffer");
+            }
+            if (!b.isDirect()) {
+                if (result == buffers) {
+                    result = buffers.clone();
+                }
+                ByteBuffer stand = ByteBuffer.allocateDirect(b.remaining());
+                if (copyIn) {
+                    stand.put(b.duplicate()).flip();
+                }
+                result[i] = stand;
+            }
+        }
+        return result;
+    }
+
+    /** GIO's timeout argument: -1 blocks, 0 never waits, otherwise microseconds. */
+    private static long micros(Duration timeout) {
+        if (timeout == null) {
+            return -1;
+        }
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("negative timeout: " + timeout);
+        }
+        try {
+            return timeout.toNanos() / 1000;
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
+    }
+}

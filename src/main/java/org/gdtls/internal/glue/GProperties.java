@@ -1,0 +1,107 @@
+package org.gdtls.internal.glue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToLongFunction;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
+import org.gdtls.internal.gen.GObject;
+import org.gdtls.internal.gen.GValue;
+import org.gdtls.internal.gen.global.Gio;
+
+/**
+ * GObject properties that have no C accessor function (e.g. {@code authentication-mode}, {@code base-socket}),
+ * read and written through {@code g_object_get_property}/{@code g_object_set_property} with a {@link GValue}
+ * of the property's own type. The instance must be leased by the caller.
+ */
+public final class GProperties {
+    private GProperties() {}
+
+    public static int getEnum(Pointer instance, String name) {
+        return (int) read(instance, name, Gio::g_value_get_enum);
+    }
+
+    public static void setEnum(Pointer instance, String name, int value) {
+        write(instance, name, v -> Gio.g_value_set_enum(v, value));
+    }
+
+    public static int getFlags(Pointer instance, String name) {
+        return (int) read(instance, name, Gio::g_value_get_flags);
+    }
+
+    /** An object-valued property, with a reference the caller owns ({@code g_value_dup_object}); null if unset. */
+    public static Pointer dupObject(Pointer instance, String name) {
+        long address = read(instance, name, v -> {
+            Pointer p = Gio.g_value_dup_object(v);
+            return p == null ? 0 : p.address();
+        });
+        return address == 0 ? null : new RawPointer(address);
+    }
+
+    /** A {@code GStrv} property (e.g. {@code advertised-protocols}); null if unset. */
+    public static List<String> getStrv(Pointer instance, String name) {
+        GValue value = init(instance, name);
+        try {
+            Gio.g_object_get_property(new GObject(instance), name, value);
+            Pointer boxed = Gio.g_value_get_boxed(value);
+            if (boxed == null || boxed.isNull()) {
+                return null;
+            }
+            PointerPointer<BytePointer> strv = new PointerPointer<>(boxed);
+            List<String> result = new ArrayList<>();
+            for (int i = 0; strv.get(i) != null; i++) {
+                result.add(CStrings.borrowed(strv.get(BytePointer.class, i)));
+            }
+            return result;
+        } finally {
+            free(value);
+        }
+    }
+
+    private static long read(Pointer instance, String name, ToLongFunction<GValue> getter) {
+        GValue value = init(instance, name);
+        try {
+            Gio.g_object_get_property(new GObject(instance), name, value);
+            return getter.applyAsLong(value);
+        } finally {
+            free(value);
+        }
+    }
+
+    private interface Setter {
+        void set(GValue value);
+    }
+
+    private static void write(Pointer instance, String name, Setter setter) {
+        GValue value = init(instance, name);
+        try {
+            setter.set(value);
+            Gio.g_object_set_property(new GObject(instance), name, value);
+        } finally {
+            free(value);
+        }
+    }
+
+    /** A zeroed GValue initialized to the property's GType; throws if the object has no such property. */
+    private static GValue init(Pointer instance, String name) {
+        long type;
+        try (BytePointer n = CStrings.utf8(name)) {
+            type = Gio.gdtls_object_property_type(instance, n);
+        }
+        if (type == 0) {
+            throw new IllegalArgumentException("no property '" + name + "' on "
+                    + CStrings.borrowed(Gio.gdtls_object_type_name(instance)));
+        }
+        GValue value = new GValue();
+        Pointer.memset(value, 0, Pointer.sizeof(GValue.class));
+        Gio.g_value_init(value, type);
+        return value;
+    }
+
+    private static void free(GValue value) {
+        Gio.g_value_unset(value);
+        value.deallocate();
+    }
+}
