@@ -391,8 +391,10 @@ public abstract sealed class DtlsConnection implements Closeable
     }
 
     /**
-     * {@code g_dtls_connection_emit_accept_certificate}: runs the {@code accept-certificate} handlers as the
-     * backend would (for code that implements validation itself). Returns whether one accepted.
+     * {@code g_dtls_connection_emit_accept_certificate}: emits {@code GDtlsConnection::accept-certificate} and
+     * returns whether a handler accepted. As in C, this is not the signal the GnuTLS backend emits
+     * ({@code GTlsConnection::accept-certificate}), so listeners added with {@link #onAcceptCertificate} are not
+     * called by it; it serves code that connected to the GDtlsConnection interface's signal itself.
      */
     public boolean emitAcceptCertificate(TlsCertificate peerCertificate, Set<TlsCertificateFlags> errors) {
         Objects.requireNonNull(peerCertificate, "peerCertificate");
