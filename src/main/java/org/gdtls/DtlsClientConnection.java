@@ -1,12 +1,22 @@
 package org.gdtls;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+
+import javax.security.auth.x500.X500Principal;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
+import org.gdtls.internal.gen.GByteArray;
 import org.gdtls.internal.gen.GDatagramBased;
+import org.gdtls.internal.gen.GDtlsClientConnection;
 import org.gdtls.internal.gen.GError;
+import org.gdtls.internal.gen.GInetSocketAddress;
+import org.gdtls.internal.gen.GList;
+import org.gdtls.internal.gen.GNetworkAddress;
 import org.gdtls.internal.gen.GSocket;
 import org.gdtls.internal.gen.GSocketConnectable;
 import org.gdtls.internal.gen.global.Gio;
@@ -44,6 +54,103 @@ public final class DtlsClientConnection extends DtlsConnection {
                 Gio.g_object_unref(identity); // the connection took its own reference
             }
         }
+    }
+
+    /**
+     * {@code g_dtls_client_connection_get_server_identity} (transfer none): the host name, or the IP address for
+     * an address identity; null if none is set.
+     */
+    public String serverIdentity() {
+        GDtlsClientConnection conn = client();
+        try {
+            GSocketConnectable identity = Gio.g_dtls_client_connection_get_server_identity(conn);
+            if (identity == null || identity.isNull()) {
+                return null;
+            }
+            String type = CStrings.borrowed(Gio.gdtls_object_type_name(identity));
+            if ("GNetworkAddress".equals(type)) {
+                return CStrings.borrowed(Gio.g_network_address_get_hostname(new GNetworkAddress(identity)));
+            }
+            if ("GInetSocketAddress".equals(type)) {
+                return CStrings.owned(Gio.g_inet_address_to_string(
+                        Gio.g_inet_socket_address_get_address(new GInetSocketAddress(identity))));
+            }
+            throw new UnsupportedOperationException("server identity is a " + type);
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** {@code g_dtls_client_connection_set_server_identity}: a host name or an IP address literal. */
+    public void setServerIdentity(String serverIdentity) {
+        Objects.requireNonNull(serverIdentity, "serverIdentity");
+        Pointer identity = connectable(serverIdentity);
+        GDtlsClientConnection conn = client();
+        try {
+            Gio.g_dtls_client_connection_set_server_identity(conn, new GSocketConnectable(identity));
+        } finally {
+            handle.release();
+            Gio.g_object_unref(identity);
+        }
+    }
+
+    /**
+     * {@code g_dtls_client_connection_get_validation_flags}: deprecated in GIO 2.74, where the backend ignores
+     * it and checks everything.
+     */
+    @Deprecated
+    public Set<TlsCertificateFlags> validationFlags() {
+        GDtlsClientConnection conn = client();
+        try {
+            return TlsCertificateFlags.fromBits(Gio.g_dtls_client_connection_get_validation_flags(conn));
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** {@code g_dtls_client_connection_set_validation_flags}: deprecated; see {@link #validationFlags()}. */
+    @Deprecated
+    public void setValidationFlags(Set<TlsCertificateFlags> flags) {
+        GDtlsClientConnection conn = client();
+        try {
+            Gio.g_dtls_client_connection_set_validation_flags(conn, TlsCertificateFlags.toBits(flags));
+        } finally {
+            handle.release();
+        }
+    }
+
+    /**
+     * {@code g_dtls_client_connection_get_accepted_cas} (transfer full): the DER-encoded distinguished names of
+     * the CAs the server said it accepts client certificates from, during the last handshake that asked for one.
+     */
+    public List<byte[]> acceptedCasDer() {
+        GDtlsClientConnection conn = client();
+        try {
+            List<byte[]> result = new ArrayList<>();
+            GList list = Gio.g_dtls_client_connection_get_accepted_cas(conn);
+            for (GList node = list; node != null && !node.isNull(); node = node.next()) {
+                GByteArray dn = new GByteArray(node.data());
+                byte[] bytes = new byte[dn.len()];
+                dn.data().get(bytes);
+                result.add(bytes);
+                Gio.g_byte_array_unref(dn);
+            }
+            if (list != null && !list.isNull()) {
+                Gio.g_list_free(list);
+            }
+            return result;
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** {@link #acceptedCasDer()} as X.500 names. */
+    public List<X500Principal> acceptedCas() {
+        return acceptedCasDer().stream().map(X500Principal::new).toList();
+    }
+
+    private GDtlsClientConnection client() {
+        return new GDtlsClientConnection(handle.acquire());
     }
 
     private static Pointer connectable(String identity) {

@@ -3,11 +3,13 @@ package org.gdtls;
 import java.util.Objects;
 
 import org.gdtls.internal.gen.GDatagramBased;
+import org.gdtls.internal.gen.GDtlsConnection;
 import org.gdtls.internal.gen.GError;
 import org.gdtls.internal.gen.GSocket;
 import org.gdtls.internal.gen.GTlsCertificate;
 import org.gdtls.internal.gen.global.Gio;
 import org.gdtls.internal.glue.GErrors;
+import org.gdtls.internal.glue.GProperties;
 import org.gdtls.internal.glue.NativeLibrary;
 
 /** A {@code GDtlsServerConnection}: the server side of DTLS over a UDP socket connected to its one client. */
@@ -40,6 +42,31 @@ public final class DtlsServerConnection extends DtlsConnection {
             }
         } finally {
             base.handle.release();
+        }
+    }
+
+    /** The {@code authentication-mode} property (no C accessor): whether the client is asked for a certificate. */
+    public TlsAuthenticationMode authenticationMode() {
+        GDtlsConnection conn = handle.acquire();
+        try {
+            return TlsAuthenticationMode.fromCode(GProperties.getEnum(conn, "authentication-mode"));
+        } finally {
+            handle.release();
+        }
+    }
+
+    /**
+     * Sets {@code authentication-mode} before the handshake. With {@code REQUIRED} and a client that has no
+     * certificate, the server's handshake fails at once with {@link TlsError#CERTIFICATE_REQUIRED}; the client
+     * only notices after the 60 s give-up timer (use a {@link Cancellable}).
+     */
+    public void setAuthenticationMode(TlsAuthenticationMode mode) {
+        Objects.requireNonNull(mode, "mode");
+        GDtlsConnection conn = handle.acquire();
+        try {
+            GProperties.setEnum(conn, "authentication-mode", mode.code());
+        } finally {
+            handle.release();
         }
     }
 }

@@ -1,0 +1,107 @@
+package org.gdtls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** GDtlsServerConnection: g_dtls_server_connection_new and the authentication-mode property. */
+@Timeout(60)
+class DtlsServerConnectionTest {
+
+    @Test
+    void authenticationModeDefaultsToNoneAndRoundTrips() throws Exception {
+        try (LoopbackPair pair = LoopbackPair.create()) {
+            assertEquals(TlsAuthenticationMode.NONE, pair.server.authenticationMode());
+            for (TlsAuthenticationMode mode : TlsAuthenticationMode.values()) {
+                pair.server.setAuthenticationMode(mode);
+                assertEquals(mode, pair.server.authenticationMode());
+            }
+        }
+    }
+
+    @Test
+    void requiredWithoutClientCertificateFailsServerWithCertificateRequired() throws Exception {
+        try (LoopbackPair pair = LoopbackPair.create()) {
+            pair.server.setAuthenticationMode(TlsAuthenticationMode.REQUIRED);
+            LoopbackPair.Outcome outcome = pair.handshakeBoth();
+            assertEquals(TlsError.CERTIFICATE_REQUIRED,
+                    assertInstanceOf(TlsErrorException.class, outcome.server()).code());
+            // The client gets no alert and would wait 60 s: handshakeBoth cancelled it.
+            assertEquals(IOErrorEnum.CANCELLED, assertInstanceOf(IOErrorException.class, outcome.client()).code());
+        }
+    }
+
+    @Test
+    void requiredWithClientCertificateEmitsServerSideAcceptCertificate() throws Exception {
+        try (LoopbackPair pair = LoopbackPair.create();
+             TlsCertificate clientCert = TlsCertificate.fromFiles(LoopbackPair.pki("client.pem"),
+                     LoopbackPair.pki("client-key.pem"))) {
+            pair.server.setAuthenticationMode(TlsAuthenticationMode.REQUIRED);
+            pair.client.setCertificate(clientCert);
+            List<Set<TlsCertificateFlags>> seen = new CopyOnWriteArrayList<>();
+            // The server's default database (the system's) does not know the test CA.
+            pair.server.onAcceptCertificate((conn, cert, errors) -> seen.add(errors) && cert.isSame(clientCert));
+            pair.handshake();
+            assertEquals(List.of(EnumSet.of(TlsCertificateFlags.UNKNOWN_CA)), seen);
+            try (TlsCertificate peer = pair.server.peerCertificate()) {
+                assertTrue(peer.isSame(clientCert));
+            }
+        }
+    }
+
+    /**
+     * glib-networking 2.74 accepts a client certificate only through accept-certificate: unlike the client side,
+     * a server emits it even when validation found nothing wrong, and rejects the certificate if no handler
+     * returns true.
+     */
+    @Test
+    void trustedClientCertificateIsStillOfferedToAcceptCertificate() throws Exception {
+        try (LoopbackPair pair = LoopbackPair.create();
+             TlsDatabase trust = TlsDatabase.fromFile(LoopbackPair.pki("ca.pem"));
+             TlsCertificate clientCert = TlsCertificate.fromFiles(LoopbackPair.pki("client.pem"),
+                     LoopbackPair.pki("client-key.pem"))) {
+            pair.server.setAuthenticationMode(TlsAuthenticationMode.REQUIRED);
+            pair.server.setDatabase(trust);
+            pair.client.setCertificate(clientCert);
+            List<Set<TlsCertificateFlags>> seen = new CopyOnWriteArrayList<>();
+            pair.server.onAcceptCertificate((conn, cert, errors) -> seen.add(errors));
+            pair.handshake();
+            assertEquals(List.of(Set.of()), seen);
+            assertEquals(Set.of(), pair.server.peerCertificateErrors());
+            // glib-networking's server sends no CA list (see DtlsClientConnectionTest for a server that does).
+            assertEquals(List.of(), pair.client.acceptedCas());
+        }
+    }
+
+    @Test
+    void trustedClientCertificateWithoutListenerIsRejected() throws Exception {
+        try (LoopbackPair pair = LoopbackPair.create();
+             TlsDatabase trust = TlsDatabase.fromFile(LoopbackPair.pki("ca.pem"));
+             TlsCertificate clientCert = TlsCertificate.fromFiles(LoopbackPair.pki("client.pem"),
+                     LoopbackPair.pki("client-key.pem"))) {
+            pair.server.setAuthenticationMode(TlsAuthenticationMode.REQUIRED);
+            pair.server.setDatabase(trust);
+            pair.client.setCertificate(clientCert);
+            LoopbackPair.Outcome outcome = pair.handshakeBoth();
+            assertEquals(TlsError.BAD_CERTIFICATE, assertInstanceOf(TlsErrorException.class, outcome.server()).code());
+        }
+    }
+
+    @Test
+    void requestedWithoutClientCertificateSucceeds() throws Exception {
+        try (LoopbackPair pair = LoopbackPair.create()) {
+            pair.server.setAuthenticationMode(TlsAuthenticationMode.REQUESTED);
+            pair.handshake();
+            assertNull(pair.server.peerCertificate());
+        }
+    }
+}
