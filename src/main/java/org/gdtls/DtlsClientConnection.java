@@ -1,6 +1,5 @@
 package org.gdtls;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -8,7 +7,6 @@ import java.util.Set;
 
 import javax.security.auth.x500.X500Principal;
 
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.gdtls.internal.gen.GByteArray;
 import org.gdtls.internal.gen.GDatagramBased;
@@ -40,7 +38,7 @@ public final class DtlsClientConnection extends DtlsConnection {
     public static DtlsClientConnection create(UdpSocket base, String serverIdentity) throws GioException {
         Objects.requireNonNull(base, "base");
         NativeLibrary.ensureLoaded();
-        Pointer identity = serverIdentity == null ? null : connectable(serverIdentity);
+        Pointer identity = serverIdentity == null ? null : ServerIdentity.connectable(serverIdentity);
         GSocket socket = base.handle.acquire();
         try {
             GError error = GErrors.slot();
@@ -84,7 +82,7 @@ public final class DtlsClientConnection extends DtlsConnection {
     /** {@code g_dtls_client_connection_set_server_identity}: a host name or an IP address literal. */
     public void setServerIdentity(String serverIdentity) {
         Objects.requireNonNull(serverIdentity, "serverIdentity");
-        Pointer identity = connectable(serverIdentity);
+        Pointer identity = ServerIdentity.connectable(serverIdentity);
         GDtlsClientConnection conn = client();
         try {
             Gio.g_dtls_client_connection_set_server_identity(conn, new GSocketConnectable(identity));
@@ -151,28 +149,5 @@ public final class DtlsClientConnection extends DtlsConnection {
 
     private GDtlsClientConnection client() {
         return new GDtlsClientConnection(handle.acquire());
-    }
-
-    private static Pointer connectable(String identity) {
-        try (BytePointer s = CStrings.utf8(identity)) {
-            if (isIpLiteral(identity)) {
-                return Gio.g_inet_socket_address_new_from_string(s, 0);
-            }
-            return Gio.g_network_address_new(s, (short) 0);
-        }
-    }
-
-    private static boolean isIpLiteral(String s) {
-        if (s.indexOf(':') >= 0) {
-            return true; // only IPv6 literals contain ':' (host names cannot)
-        }
-        if (!s.chars().allMatch(c -> c == '.' || Character.isDigit(c))) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(s).getHostAddress() != null; // a dotted quad: parsed, never looked up
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
     }
 }

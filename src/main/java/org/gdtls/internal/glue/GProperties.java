@@ -40,6 +40,17 @@ public final class GProperties {
         return address == 0 ? null : new RawPointer(address);
     }
 
+    /** A string property (a copy); null if unset. */
+    public static String getString(Pointer instance, String name) {
+        GValue value = init(instance, name);
+        try {
+            Gio.g_object_get_property(new GObject(instance), name, value);
+            return CStrings.borrowed(Gio.g_value_get_string(value));
+        } finally {
+            free(value);
+        }
+    }
+
     /** A {@code GStrv} property (e.g. {@code advertised-protocols}); null if unset. */
     public static List<String> getStrv(Pointer instance, String name) {
         GValue value = init(instance, name);
