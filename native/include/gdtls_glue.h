@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 #define GDTLS_CALLBACK_RELEASE 0            /* GClosureNotify / GDestroyNotify: the handle is no longer used */
 #define GDTLS_CALLBACK_ACCEPT_CERTIFICATE 1 /* gboolean (*)(GTlsConnection*, GTlsCertificate*, GTlsCertificateFlags, gpointer) */
 #define GDTLS_CALLBACK_NOTIFY 2             /* void (*)(GObject*, GParamSpec*, gpointer) */
+#define GDTLS_CALLBACK_ASK_PASSWORD 3       /* GTlsInteractionClass.ask_password of GdtlsInteraction */
+#define GDTLS_CALLBACK_REQUEST_CERTIFICATE 4 /* GTlsInteractionClass.request_certificate of GdtlsInteraction */
 
 /* Glue errors returned by gdtls_glue_init. */
 #define GDTLS_GLUE_OK 0
@@ -31,6 +33,13 @@ int gdtls_glue_init(void *java_vm);
  * Returns the handler id, or 0 if the instance has no such signal.
  */
 gulong gdtls_signal_connect(gpointer instance, const char *detailed_signal, int kind, gint64 handle);
+
+/*
+ * A GTlsInteraction whose ask_password and request_certificate call Java (GDTLS_CALLBACK_ASK_PASSWORD /
+ * GDTLS_CALLBACK_REQUEST_CERTIFICATE with `handle`). GDTLS_CALLBACK_RELEASE follows when the object is finalized.
+ * Returns a new reference.
+ */
+GTlsInteraction *gdtls_interaction_new(gint64 handle);
 
 /* G_OBJECT_TYPE_NAME() is a macro: this gives it a symbol. */
 const char *gdtls_object_type_name(gpointer instance);

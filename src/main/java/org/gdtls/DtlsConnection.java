@@ -1,11 +1,14 @@
 package org.gdtls;
 
 import java.io.Closeable;
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
@@ -39,13 +42,19 @@ import org.gdtls.internal.glue.SignalConnections;
  */
 public abstract sealed class DtlsConnection implements Closeable
         permits DtlsClientConnection, DtlsServerConnection {
+    /** The wrapper of each open connection by address, for callbacks that name a connection (TlsInteraction). */
+    private static final Map<Long, WeakReference<DtlsConnection>> LIVE = new ConcurrentHashMap<>();
+
     final ObjectHandle<GDtlsConnection> handle;
+    private volatile TlsInteraction interaction; // kept alive as long as the GObject may call it
     private final GDatagramBased datagramBased; // the same object, typed for the g_datagram_based_* calls
     private final SignalConnections<DtlsConnection> signals;
     private final DatagramIo io = new DatagramIo();
 
     DtlsConnection(GDatagramBased owned, String what) {
-        this.handle = new ObjectHandle<>(this, new GDtlsConnection(owned), what);
+        long address = owned.address();
+        this.handle = new ObjectHandle<>(this, new GDtlsConnection(owned), what, () -> LIVE.remove(address));
+        LIVE.put(address, new WeakReference<>(this));
         this.datagramBased = owned;
         this.signals = new SignalConnections<>(this, handle, DtlsConnection::dispatchSignal);
         handle.setBeforeUnref(this::releaseNativeState);
@@ -333,6 +342,44 @@ public abstract sealed class DtlsConnection implements Closeable
         }
     }
 
+    /**
+     * {@code g_dtls_connection_set_interaction}: who answers the backend's PIN and client-certificate requests;
+     * null for none. This connection keeps {@code interaction} alive while it is set.
+     */
+    public void setInteraction(TlsInteraction interaction) {
+        GDtlsConnection conn = handle.acquire();
+        try {
+            if (interaction == null) {
+                Gio.g_dtls_connection_set_interaction(conn, null);
+            } else {
+                try {
+                    Gio.g_dtls_connection_set_interaction(conn, interaction.handle.acquire());
+                } finally {
+                    interaction.handle.release();
+                }
+            }
+            this.interaction = interaction;
+        } finally {
+            handle.release();
+        }
+    }
+
+    /**
+     * {@code g_dtls_connection_get_interaction}: the interaction set with {@link #setInteraction}, or null if
+     * none is set (or the one set natively is not implemented in Java).
+     */
+    public TlsInteraction interaction() {
+        GDtlsConnection conn = handle.acquire();
+        try {
+            Pointer current = Gio.g_dtls_connection_get_interaction(conn);
+            TlsInteraction mine = interaction;
+            return current != null && !current.isNull() && mine != null && mine.handle.address() == current.address()
+                    ? mine : null;
+        } finally {
+            handle.release();
+        }
+    }
+
     /** {@code g_dtls_connection_set_require_close_notify}. */
     public void setRequireCloseNotify(boolean require) {
         GDtlsConnection conn = handle.acquire();
@@ -555,6 +602,12 @@ public abstract sealed class DtlsConnection implements Closeable
         } catch (IllegalStateException closed) {
             throw new IOErrorException(IOErrorEnum.CLOSED.code(), "Connection is closed");
         }
+    }
+
+    /** The open connection at {@code address}, or null (for callbacks that pass a GTlsConnection*). */
+    static DtlsConnection live(long address) {
+        WeakReference<DtlsConnection> ref = LIVE.get(address);
+        return ref == null ? null : ref.get();
     }
 
     /** Runs once, when the last native call on a closed connection ends. */

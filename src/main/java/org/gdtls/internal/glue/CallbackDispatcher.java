@@ -17,6 +17,8 @@ public final class CallbackDispatcher {
     public static final int RELEASE = Gio.GDTLS_CALLBACK_RELEASE;
     public static final int ACCEPT_CERTIFICATE = Gio.GDTLS_CALLBACK_ACCEPT_CERTIFICATE;
     public static final int NOTIFY = Gio.GDTLS_CALLBACK_NOTIFY;
+    public static final int ASK_PASSWORD = Gio.GDTLS_CALLBACK_ASK_PASSWORD;
+    public static final int REQUEST_CERTIFICATE = Gio.GDTLS_CALLBACK_REQUEST_CERTIFICATE;
 
     private static final Map<Long, CallbackTarget> TARGETS = new ConcurrentHashMap<>();
     private static final AtomicLong NEXT_HANDLE = new AtomicLong(1);

@@ -30,13 +30,21 @@ public final class ObjectHandle<P extends Pointer> {
 
     /** Takes over one reference the caller owns (a transfer-full return, or one it took with g_object_ref). */
     public ObjectHandle(Object owner, P pointer, String what) {
+        this(owner, pointer, what, null);
+    }
+
+    /**
+     * Also runs {@code onDrop} just before the reference is dropped, by close() or by the Cleaner; it must not
+     * reach the owner (e.g. it removes the address from a lookup table).
+     */
+    public ObjectHandle(Object owner, P pointer, String what, Runnable onDrop) {
         if (pointer == null || pointer.isNull()) {
             throw new IllegalArgumentException(what + ": NULL object");
         }
         this.owner = owner;
         this.pointer = pointer;
         this.what = what;
-        this.unref = CLEANER.register(owner, new Unref(pointer.address()));
+        this.unref = CLEANER.register(owner, new Unref(pointer.address(), onDrop));
     }
 
     /** Starts a native call: returns the pointer, or throws if closed. Pair with {@link #release()} in finally. */
@@ -106,13 +114,18 @@ public final class ObjectHandle<P extends Pointer> {
     /** Must not reach the owner, or the owner could never become unreachable. */
     private static final class Unref implements Runnable {
         private final long address;
+        private final Runnable onDrop;
 
-        Unref(long address) {
+        Unref(long address, Runnable onDrop) {
             this.address = address;
+            this.onDrop = onDrop;
         }
 
         @Override
         public void run() {
+            if (onDrop != null) {
+                onDrop.run(); // before the unref: until then the address cannot be reused by another object
+            }
             Gio.g_object_unref(new RawPointer(address));
         }
     }

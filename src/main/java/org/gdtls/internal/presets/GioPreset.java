@@ -185,7 +185,7 @@ public class GioPreset implements InfoMapper {
                 "g_object_interface_list_properties", "g_cclosure_new_object", "g_cclosure_new_object_swap",
                 "g_closure_new_object", "g_object_watch_closure", "g_signal_set_va_marshaller",
                 "g_socket_receive_message", "g_socket_send_message", "g_socket_send_message_with_timeout",
-                "g_clear_error", "g_propagate_prefixed_error", "g_prefix_error", "g_set_error", "g_set_error_literal",
+                "g_clear_error", "g_propagate_prefixed_error", "g_prefix_error", "g_set_error",
                 "g_propagate_error", "g_error_new", "g_io_error_from_win32_error", "G_DEFINE_AUTOPTR_CLEANUP_FUNC", "G_SIGNAL_TYPE_STATIC_SCOPE", "G_MEM_ALIGN", "G_VALUE_INIT", "g_list_free1", "g_steal_pointer", "g_clear_pointer")
                 .skip());
     }

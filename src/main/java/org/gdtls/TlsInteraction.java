@@ -1,0 +1,141 @@
+package org.gdtls;
+
+import java.lang.ref.WeakReference;
+import java.util.Objects;
+
+import org.gdtls.internal.gen.GCancellable;
+import org.gdtls.internal.gen.GError;
+import org.gdtls.internal.gen.GTlsCertificate;
+import org.gdtls.internal.gen.GTlsConnection;
+import org.gdtls.internal.gen.GTlsInteraction;
+import org.gdtls.internal.gen.GTlsPassword;
+import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.glue.CallbackDispatcher;
+import org.gdtls.internal.glue.CallbackErrors;
+import org.gdtls.internal.glue.CallbackTarget;
+import org.gdtls.internal.glue.GErrors;
+import org.gdtls.internal.glue.NativeLibrary;
+import org.gdtls.internal.glue.ObjectHandle;
+import org.gdtls.internal.glue.RawPointer;
+
+/**
+ * A {@code GTlsInteraction} implemented in Java: the backend asks it for a PKCS#11 PIN ({@link #askPassword}) or,
+ * on a client whose server wants a certificate and has none set, for a client certificate
+ * ({@link #requestCertificate}). Override either; the defaults leave the request unhandled, as GIO's own
+ * GTlsInteraction does. Set it with {@link DtlsConnection#setInteraction}.
+ *
+ * <p>Threads: GIO runs these methods in the thread-default main context of the thread that created the
+ * interaction, or, if no thread iterates it, on the calling thread, which may be a GLib worker thread (it is
+ * attached to the JVM as a daemon). An exception thrown here never reaches GIO: a {@link GioException} makes
+ * the request fail with that error; anything else is reported and leaves it unhandled.
+ */
+public abstract class TlsInteraction implements AutoCloseable {
+    final ObjectHandle<GTlsInteraction> handle;
+
+    protected TlsInteraction() {
+        NativeLibrary.ensureLoaded();
+        // The registry reaches this object weakly: a connection keeps it alive through DtlsConnection#setInteraction.
+        long registryHandle = CallbackDispatcher.register(new Target(new WeakReference<>(this)));
+        this.handle = new ObjectHandle<>(this, Gio.gdtls_interaction_new(registryHandle), "TlsInteraction");
+    }
+
+    /**
+     * {@code GTlsInteractionClass.ask_password}: fill in {@code password} ({@link TlsPassword#setValue}) and
+     * return {@link TlsInteractionResult#HANDLED}. {@link TlsPassword#flags()} and {@link TlsPassword#warning()}
+     * say whether this is a retry.
+     */
+    protected TlsInteractionResult askPassword(TlsPassword password) throws GioException {
+        return TlsInteractionResult.UNHANDLED;
+    }
+
+    /**
+     * {@code GTlsInteractionClass.request_certificate}: the certificate (with private key) to present on
+     * {@code connection}, or null to leave it unhandled. The binding sets it on the connection.
+     */
+    protected TlsCertificate requestCertificate(DtlsConnection connection) throws GioException {
+        return null;
+    }
+
+    /**
+     * {@code g_tls_interaction_invoke_ask_password}: runs {@link #askPassword} the way a backend does (in the
+     * interaction's main context), e.g. to test an interaction without a token.
+     */
+    public TlsInteractionResult invokeAskPassword(TlsPassword password, Cancellable cancellable) throws GioException {
+        Objects.requireNonNull(password, "password");
+        GTlsInteraction self = handle.acquire();
+        try {
+            GTlsPassword p = password.handle.acquire();
+            try {
+                GError error = GErrors.slot();
+                GCancellable c = Cancellable.acquire(cancellable);
+                int result = Gio.g_tls_interaction_invoke_ask_password(self, p, c, error);
+                GErrors.check(error);
+                return TlsInteractionResult.fromCode(result);
+            } finally {
+                Cancellable.release(cancellable);
+                password.handle.release();
+            }
+        } finally {
+            handle.release();
+        }
+    }
+
+    @Override
+    public void close() {
+        handle.close();
+    }
+
+    private long dispatch(int kind, long a0, long errorOut, long a2) {
+        try {
+            if (kind == CallbackDispatcher.ASK_PASSWORD) {
+                try (TlsPassword password = TlsPassword.borrow(new GTlsPassword(new RawPointer(a0)))) {
+                    return askPassword(password).code();
+                }
+            }
+            if (kind == CallbackDispatcher.REQUEST_CERTIFICATE) {
+                return requestCertificateFor(a0);
+            }
+            return TlsInteractionResult.UNHANDLED.code();
+        } catch (GioException e) {
+            GErrors.set(errorOut, e);
+            return TlsInteractionResult.FAILED.code();
+        } catch (Throwable t) {
+            CallbackErrors.report(getClass().getName() + (kind == CallbackDispatcher.ASK_PASSWORD
+                    ? ".askPassword" : ".requestCertificate"), t);
+            return TlsInteractionResult.UNHANDLED.code();
+        }
+    }
+
+    private long requestCertificateFor(long connectionAddress) throws GioException {
+        DtlsConnection connection = DtlsConnection.live(connectionAddress);
+        if (connection == null) {
+            return TlsInteractionResult.UNHANDLED.code(); // not a connection of this binding
+        }
+        TlsCertificate certificate = requestCertificate(connection);
+        if (certificate == null) {
+            return TlsInteractionResult.UNHANDLED.code();
+        }
+        GTlsCertificate cert = certificate.handle.acquire();
+        try {
+            // g_tls_connection_set_certificate: the interaction's contract is to set it on the connection.
+            Gio.g_tls_connection_set_certificate(new GTlsConnection(new RawPointer(connectionAddress)), cert);
+        } finally {
+            certificate.handle.release();
+        }
+        return TlsInteractionResult.HANDLED.code();
+    }
+
+    private static final class Target implements CallbackTarget {
+        private final WeakReference<TlsInteraction> interaction;
+
+        Target(WeakReference<TlsInteraction> interaction) {
+            this.interaction = interaction;
+        }
+
+        @Override
+        public long invoke(long registryHandle, int kind, long a0, long a1, long a2) {
+            TlsInteraction i = interaction.get();
+            return i == null ? TlsInteractionResult.UNHANDLED.code() : i.dispatch(kind, a0, a1, a2);
+        }
+    }
+}

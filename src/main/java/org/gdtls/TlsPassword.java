@@ -1,0 +1,115 @@
+package org.gdtls;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Set;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.SizeTPointer;
+import org.gdtls.internal.gen.GTlsPassword;
+import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.glue.CStrings;
+import org.gdtls.internal.glue.NativeLibrary;
+import org.gdtls.internal.glue.ObjectHandle;
+
+/** A {@code GTlsPassword}: a request for a password or PIN, and the answer a {@link TlsInteraction} gives. */
+public final class TlsPassword implements AutoCloseable {
+    final ObjectHandle<GTlsPassword> handle;
+
+    private TlsPassword(GTlsPassword owned) {
+        this.handle = new ObjectHandle<>(this, owned, "TlsPassword");
+    }
+
+    /** {@code g_tls_password_new}. */
+    public static TlsPassword create(Set<TlsPasswordFlags> flags, String description) {
+        Objects.requireNonNull(flags, "flags");
+        NativeLibrary.ensureLoaded();
+        try (BytePointer d = CStrings.utf8(description)) {
+            return new TlsPassword(Gio.g_tls_password_new(TlsPasswordFlags.toBits(flags), d));
+        }
+    }
+
+    /** Wraps a borrowed object (transfer none) with a reference of its own. */
+    static TlsPassword borrow(GTlsPassword borrowed) {
+        Gio.g_object_ref(borrowed);
+        return new TlsPassword(borrowed);
+    }
+
+    /** {@code g_tls_password_get_description}: e.g. the token's label. */
+    public String description() {
+        GTlsPassword p = handle.acquire();
+        try {
+            return CStrings.borrowed(Gio.g_tls_password_get_description(p));
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** {@code g_tls_password_get_flags}. */
+    public Set<TlsPasswordFlags> flags() {
+        GTlsPassword p = handle.acquire();
+        try {
+            return TlsPasswordFlags.fromBits(Gio.g_tls_password_get_flags(p));
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** {@code g_tls_password_get_warning}: what to tell the user, e.g. after a wrong PIN. */
+    public String warning() {
+        GTlsPassword p = handle.acquire();
+        try {
+            return CStrings.borrowed(Gio.g_tls_password_get_warning(p));
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** {@code g_tls_password_set_value}: GIO copies the UTF-8 bytes; the Java copies are wiped. */
+    public void setValue(char[] password) {
+        Objects.requireNonNull(password, "password");
+        ByteBuffer utf8 = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
+        byte[] bytes = new byte[utf8.remaining()];
+        utf8.get(bytes);
+        Arrays.fill(utf8.array(), (byte) 0);
+        try {
+            setValue(bytes);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    /** {@code g_tls_password_set_value}: raw bytes (GIO copies them). */
+    public void setValue(byte[] value) {
+        Objects.requireNonNull(value, "value");
+        GTlsPassword p = handle.acquire();
+        try {
+            Gio.g_tls_password_set_value(p, value, value.length);
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** {@code g_tls_password_get_value}: a copy of the current value. */
+    public byte[] value() {
+        GTlsPassword p = handle.acquire();
+        try (SizeTPointer length = new SizeTPointer(1)) {
+            BytePointer data = Gio.g_tls_password_get_value(p, length);
+            byte[] bytes = new byte[(int) length.get()];
+            if (data != null && !data.isNull()) {
+                data.get(bytes);
+            }
+            return bytes;
+        } finally {
+            handle.release();
+        }
+    }
+
+    @Override
+    public void close() {
+        handle.close();
+    }
+}
