@@ -150,7 +150,7 @@ public final class Gdtls {
                 });
                 long[] rttMicros = echo(client, count);
                 print("echo", count + " x " + MESSAGE_SIZE + " bytes, all verified");
-                print("rtt (µs)", String.format("min %d / median %d / p90 %d / max %d", rttMicros[0],
+                print("rtt (us)", String.format("min %d / median %d / p90 %d / max %d", rttMicros[0],
                         percentile(rttMicros, 50), percentile(rttMicros, 90), rttMicros[count - 1]));
 
                 client.close(); // sends close_notify, which ends the server's echo loop
@@ -165,7 +165,7 @@ public final class Gdtls {
         }
     }
 
-    /** Sends random 64-byte messages one at a time, checks each echo; returns the sorted RTTs in µs. */
+    /** Sends random 64-byte messages one at a time, checks each echo; returns the sorted RTTs in microseconds. */
     private static long[] echo(DtlsClientConnection client, int count) throws GioException {
         long[] rttMicros = new long[count];
         Random random = new Random();
