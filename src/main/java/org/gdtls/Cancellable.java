@@ -13,12 +13,14 @@ public final class Cancellable implements AutoCloseable {
     final ObjectHandle<GCancellable> handle;
 
     /** {@code g_cancellable_new}. */
+    @Wraps("g_cancellable_new")
     public Cancellable() {
         NativeLibrary.ensureLoaded();
         this.handle = new ObjectHandle<>(this, Gio.g_cancellable_new(), "Cancellable");
     }
 
     /** {@code g_cancellable_cancel}: thread-safe; cancelling twice does nothing more. */
+    @Wraps("g_cancellable_cancel")
     public void cancel() {
         GCancellable c = handle.acquire();
         try {
@@ -29,6 +31,7 @@ public final class Cancellable implements AutoCloseable {
     }
 
     /** {@code g_cancellable_is_cancelled}. */
+    @Wraps("g_cancellable_is_cancelled")
     public boolean isCancelled() {
         GCancellable c = handle.acquire();
         try {

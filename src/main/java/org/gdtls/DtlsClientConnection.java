@@ -35,6 +35,7 @@ public final class DtlsClientConnection extends DtlsConnection {
      * or null to skip the identity check (the server certificate then has {@link TlsCertificateFlags#BAD_IDENTITY}
      * unchecked). The connection keeps the base socket's GObject alive; closing it leaves the socket open.
      */
+    @Wraps(value = {"g_dtls_client_connection_new"}, properties = {"GDtlsClientConnection:server-identity", "GDtlsConnection:base-socket"})
     public static DtlsClientConnection create(UdpSocket base, String serverIdentity) throws GioException {
         Objects.requireNonNull(base, "base");
         NativeLibrary.ensureLoaded();
@@ -58,6 +59,7 @@ public final class DtlsClientConnection extends DtlsConnection {
      * {@code g_dtls_client_connection_get_server_identity} (transfer none): the host name, or the IP address for
      * an address identity; null if none is set.
      */
+    @Wraps(value = {"g_dtls_client_connection_get_server_identity"}, properties = {"GDtlsClientConnection:server-identity"})
     public String serverIdentity() {
         GDtlsClientConnection conn = client();
         try {
@@ -80,6 +82,7 @@ public final class DtlsClientConnection extends DtlsConnection {
     }
 
     /** {@code g_dtls_client_connection_set_server_identity}: a host name or an IP address literal. */
+    @Wraps(value = {"g_dtls_client_connection_set_server_identity"}, properties = {"GDtlsClientConnection:server-identity"})
     public void setServerIdentity(String serverIdentity) {
         Objects.requireNonNull(serverIdentity, "serverIdentity");
         Pointer identity = ServerIdentity.connectable(serverIdentity);
@@ -97,6 +100,7 @@ public final class DtlsClientConnection extends DtlsConnection {
      * it and checks everything.
      */
     @Deprecated
+    @Wraps(value = {"g_dtls_client_connection_get_validation_flags"}, properties = {"GDtlsClientConnection:validation-flags"})
     public Set<TlsCertificateFlags> validationFlags() {
         GDtlsClientConnection conn = client();
         try {
@@ -108,6 +112,7 @@ public final class DtlsClientConnection extends DtlsConnection {
 
     /** {@code g_dtls_client_connection_set_validation_flags}: deprecated; see {@link #validationFlags()}. */
     @Deprecated
+    @Wraps(value = {"g_dtls_client_connection_set_validation_flags"}, properties = {"GDtlsClientConnection:validation-flags"})
     public void setValidationFlags(Set<TlsCertificateFlags> flags) {
         GDtlsClientConnection conn = client();
         try {
@@ -121,6 +126,7 @@ public final class DtlsClientConnection extends DtlsConnection {
      * {@code g_dtls_client_connection_get_accepted_cas} (transfer full): the DER-encoded distinguished names of
      * the CAs the server said it accepts client certificates from, during the last handshake that asked for one.
      */
+    @Wraps(value = {"g_dtls_client_connection_get_accepted_cas"}, properties = {"GDtlsClientConnection:accepted-cas"})
     public List<byte[]> acceptedCasDer() {
         GDtlsClientConnection conn = client();
         try {
@@ -143,11 +149,19 @@ public final class DtlsClientConnection extends DtlsConnection {
     }
 
     /** {@link #acceptedCasDer()} as X.500 names. */
+    @Wraps(value = {"g_dtls_client_connection_get_accepted_cas"}, properties = {"GDtlsClientConnection:accepted-cas"})
     public List<X500Principal> acceptedCas() {
         return acceptedCasDer().stream().map(X500Principal::new).toList();
     }
 
     private GDtlsClientConnection client() {
         return new GDtlsClientConnection(handle.acquire());
+    }
+
+    /** {@code g_dtls_client_connection_get_type}: the GType of the {@code GDtlsClientConnection} interface, for interop with other GObject code. */
+    @Wraps("g_dtls_client_connection_get_type")
+    public static long gtype() {
+        NativeLibrary.ensureLoaded();
+        return Gio.g_dtls_client_connection_get_type();
     }
 }

@@ -26,6 +26,7 @@ import org.gdtls.internal.glue.CallbackDispatcher;
 import org.gdtls.internal.glue.CallbackErrors;
 import org.gdtls.internal.glue.GErrors;
 import org.gdtls.internal.glue.GProperties;
+import org.gdtls.internal.glue.NativeLibrary;
 import org.gdtls.internal.glue.ObjectHandle;
 import org.gdtls.internal.glue.RawPointer;
 import org.gdtls.internal.glue.SignalConnections;
@@ -68,6 +69,7 @@ public abstract sealed class DtlsConnection implements Closeable
      *
      * @throws TlsErrorException e.g. {@link TlsError#BAD_CERTIFICATE} when the peer's certificate is refused
      */
+    @Wraps("g_dtls_connection_handshake")
     public void handshake() throws GioException {
         handshake(null);
     }
@@ -76,6 +78,7 @@ public abstract sealed class DtlsConnection implements Closeable
      * {@code g_dtls_connection_handshake} with a {@code GCancellable}: cancelling it from another thread ends
      * the handshake with {@link IOErrorEnum#CANCELLED} (GIO notices within about a second).
      */
+    @Wraps("g_dtls_connection_handshake")
     public void handshake(Cancellable cancellable) throws GioException {
         GDtlsConnection conn = acquireForIo();
         try {
@@ -92,11 +95,13 @@ public abstract sealed class DtlsConnection implements Closeable
      * {@code g_dtls_connection_shutdown}: sends close_notify if {@code write}; further I/O in a shut direction
      * fails with {@link IOErrorEnum#CLOSED}. The object stays usable (e.g. its properties) until {@link #close()}.
      */
+    @Wraps("g_dtls_connection_shutdown")
     public void shutdown(boolean read, boolean write) throws GioException {
         shutdown(read, write, null);
     }
 
     /** {@link #shutdown(boolean, boolean)} with a {@code GCancellable}. */
+    @Wraps("g_dtls_connection_shutdown")
     public void shutdown(boolean read, boolean write, Cancellable cancellable) throws GioException {
         GDtlsConnection conn = acquireForIo();
         try {
@@ -115,11 +120,13 @@ public abstract sealed class DtlsConnection implements Closeable
      * The object is released even if GIO reports an error, which is then thrown.
      */
     @Override
+    @Wraps("g_dtls_connection_close")
     public void close() throws GioException {
         close(null);
     }
 
     /** {@link #close()} with a {@code GCancellable} (e.g. to stop waiting for a handshake in progress). */
+    @Wraps("g_dtls_connection_close")
     public void close(Cancellable cancellable) throws GioException {
         GDtlsConnection conn;
         try {
@@ -146,6 +153,7 @@ public abstract sealed class DtlsConnection implements Closeable
      * The {@code base-socket} property (construct-only, no C getter): the UDP socket this connection runs over,
      * as a new wrapper holding its own reference. Closing that wrapper closes the socket.
      */
+    @Wraps(properties = {"GDtlsConnection:base-socket"})
     public UdpSocket baseSocket() {
         GDtlsConnection conn = handle.acquire();
         try {
@@ -167,6 +175,7 @@ public abstract sealed class DtlsConnection implements Closeable
     // ---- state after the handshake ------------------------------------------------------------------------
 
     /** {@code g_dtls_connection_get_protocol_version}: {@link ProtocolVersion#UNKNOWN} before the handshake. */
+    @Wraps(value = {"g_dtls_connection_get_protocol_version"}, properties = {"GDtlsConnection:protocol-version"})
     public ProtocolVersion protocolVersion() {
         GDtlsConnection conn = handle.acquire();
         try {
@@ -177,6 +186,7 @@ public abstract sealed class DtlsConnection implements Closeable
     }
 
     /** {@code g_dtls_connection_get_ciphersuite_name} (transfer full), in GnuTLS naming; null before the handshake. */
+    @Wraps(value = {"g_dtls_connection_get_ciphersuite_name"}, properties = {"GDtlsConnection:ciphersuite-name"})
     public String ciphersuiteName() {
         GDtlsConnection conn = handle.acquire();
         try {
@@ -190,6 +200,7 @@ public abstract sealed class DtlsConnection implements Closeable
      * {@code g_dtls_connection_set_advertised_protocols}: the ALPN protocols to offer, most preferred first;
      * null or empty offers none. Set before the handshake.
      */
+    @Wraps(value = {"g_dtls_connection_set_advertised_protocols"}, properties = {"GDtlsConnection:advertised-protocols"})
     public void setAdvertisedProtocols(List<String> protocols) {
         GDtlsConnection conn = handle.acquire();
         try {
@@ -218,6 +229,7 @@ public abstract sealed class DtlsConnection implements Closeable
     }
 
     /** The {@code advertised-protocols} property (no C getter exists): null if none are set. */
+    @Wraps(properties = {"GDtlsConnection:advertised-protocols"})
     public List<String> advertisedProtocols() {
         GDtlsConnection conn = handle.acquire();
         try {
@@ -228,6 +240,7 @@ public abstract sealed class DtlsConnection implements Closeable
     }
 
     /** {@code g_dtls_connection_get_negotiated_protocol} (transfer none): null if ALPN found no common protocol. */
+    @Wraps(value = {"g_dtls_connection_get_negotiated_protocol"}, properties = {"GDtlsConnection:negotiated-protocol"})
     public String negotiatedProtocol() {
         GDtlsConnection conn = handle.acquire();
         try {
@@ -238,6 +251,7 @@ public abstract sealed class DtlsConnection implements Closeable
     }
 
     /** {@code g_dtls_connection_set_certificate}: this side's certificate (with private key). */
+    @Wraps(value = {"g_dtls_connection_set_certificate"}, properties = {"GDtlsConnection:certificate"})
     public void setCertificate(TlsCertificate certificate) {
         Objects.requireNonNull(certificate, "certificate");
         GDtlsConnection conn = handle.acquire();
@@ -254,6 +268,7 @@ public abstract sealed class DtlsConnection implements Closeable
     }
 
     /** {@code g_dtls_connection_get_certificate} (transfer none: the result holds its own reference), or null. */
+    @Wraps(value = {"g_dtls_connection_get_certificate"}, properties = {"GDtlsConnection:certificate"})
     public TlsCertificate certificate() {
         GDtlsConnection conn = handle.acquire();
         try {
@@ -264,6 +279,7 @@ public abstract sealed class DtlsConnection implements Closeable
     }
 
     /** {@code g_dtls_connection_get_peer_certificate} (transfer none: the result holds its own reference), or null. */
+    @Wraps(value = {"g_dtls_connection_get_peer_certificate"}, properties = {"GDtlsConnection:peer-certificate"})
     public TlsCertificate peerCertificate() {
         GDtlsConnection conn = handle.acquire();
         try {
@@ -274,6 +290,7 @@ public abstract sealed class DtlsConnection implements Closeable
     }
 
     /** {@code g_dtls_connection_get_peer_certificate_errors}: what validation found wrong with the peer. */
+    @Wraps(value = {"g_dtls_connection_get_peer_certificate_errors"}, properties = {"GDtlsConnection:peer-certificate-errors"})
     public Set<TlsCertificateFlags> peerCertificateErrors() {
         GDtlsConnection conn = handle.acquire();
         try {
@@ -287,6 +304,7 @@ public abstract sealed class DtlsConnection implements Closeable
      * {@code g_dtls_connection_set_database}: the trust anchors to validate the peer against; {@code null}
      * disables validation against any CA (every peer certificate then has {@link TlsCertificateFlags#UNKNOWN_CA}).
      */
+    @Wraps(value = {"g_dtls_connection_set_database"}, properties = {"GDtlsConnection:database"})
     public void setDatabase(TlsDatabase database) {
         GDtlsConnection conn = handle.acquire();
         try {
@@ -309,6 +327,7 @@ public abstract sealed class DtlsConnection implements Closeable
      * validation against a CA was disabled with {@code setDatabase(null)}; otherwise the backend's default
      * database unless one was set.
      */
+    @Wraps(value = {"g_dtls_connection_get_database"}, properties = {"GDtlsConnection:database"})
     public TlsDatabase database() {
         GDtlsConnection conn = handle.acquire();
         try {
@@ -325,6 +344,7 @@ public abstract sealed class DtlsConnection implements Closeable
      * @throws TlsChannelBindingErrorException e.g. {@link TlsChannelBindingError#INVALID_STATE} before the
      *     handshake, {@link TlsChannelBindingError#NOT_AVAILABLE} for {@code TLS_EXPORTER} under DTLS 1.2
      */
+    @Wraps("g_dtls_connection_get_channel_binding_data")
     public byte[] channelBindingData(TlsChannelBindingType type) throws GioException {
         Objects.requireNonNull(type, "type");
         GDtlsConnection conn = handle.acquire();
@@ -346,6 +366,7 @@ public abstract sealed class DtlsConnection implements Closeable
      * {@code g_dtls_connection_set_interaction}: who answers the backend's PIN and client-certificate requests;
      * null for none. This connection keeps {@code interaction} alive while it is set.
      */
+    @Wraps(value = {"g_dtls_connection_set_interaction"}, properties = {"GDtlsConnection:interaction"})
     public void setInteraction(TlsInteraction interaction) {
         GDtlsConnection conn = handle.acquire();
         try {
@@ -368,6 +389,7 @@ public abstract sealed class DtlsConnection implements Closeable
      * {@code g_dtls_connection_get_interaction}: the interaction set with {@link #setInteraction}, or null if
      * none is set (or the one set natively is not implemented in Java).
      */
+    @Wraps(value = {"g_dtls_connection_get_interaction"}, properties = {"GDtlsConnection:interaction"})
     public TlsInteraction interaction() {
         GDtlsConnection conn = handle.acquire();
         try {
@@ -381,6 +403,7 @@ public abstract sealed class DtlsConnection implements Closeable
     }
 
     /** {@code g_dtls_connection_set_require_close_notify}. */
+    @Wraps(value = {"g_dtls_connection_set_require_close_notify"}, properties = {"GDtlsConnection:require-close-notify"})
     public void setRequireCloseNotify(boolean require) {
         GDtlsConnection conn = handle.acquire();
         try {
@@ -392,6 +415,7 @@ public abstract sealed class DtlsConnection implements Closeable
 
     /** {@code g_dtls_connection_set_rehandshake_mode}: deprecated in GIO and ignored by its backends. */
     @Deprecated
+    @Wraps(value = {"g_dtls_connection_set_rehandshake_mode"}, properties = {"GDtlsConnection:rehandshake-mode"})
     public void setRehandshakeMode(TlsRehandshakeMode mode) {
         Objects.requireNonNull(mode, "mode");
         GDtlsConnection conn = handle.acquire();
@@ -404,6 +428,7 @@ public abstract sealed class DtlsConnection implements Closeable
 
     /** {@code g_dtls_connection_get_rehandshake_mode}: deprecated; GIO 2.74 always reports {@code SAFELY}. */
     @Deprecated
+    @Wraps(value = {"g_dtls_connection_get_rehandshake_mode"}, properties = {"GDtlsConnection:rehandshake-mode"})
     public TlsRehandshakeMode rehandshakeMode() {
         GDtlsConnection conn = handle.acquire();
         try {
@@ -414,6 +439,7 @@ public abstract sealed class DtlsConnection implements Closeable
     }
 
     /** {@code g_dtls_connection_get_require_close_notify}. */
+    @Wraps(value = {"g_dtls_connection_get_require_close_notify"}, properties = {"GDtlsConnection:require-close-notify"})
     public boolean requireCloseNotify() {
         GDtlsConnection conn = handle.acquire();
         try {
@@ -431,6 +457,7 @@ public abstract sealed class DtlsConnection implements Closeable
      * one that returns {@code true} ends the emission. The listener is held only by this connection: it does not
      * keep the connection alive, and it is disconnected when the connection closes.
      */
+    @Wraps(value = {"g_signal_connect_data"}, properties = {"GDtlsConnection::accept-certificate"})
     public Subscription onAcceptCertificate(AcceptCertificateListener listener) {
         Objects.requireNonNull(listener, "listener");
         long registryHandle = signals.connect("accept-certificate", CallbackDispatcher.ACCEPT_CERTIFICATE, listener);
@@ -443,6 +470,7 @@ public abstract sealed class DtlsConnection implements Closeable
      * ({@code GTlsConnection::accept-certificate}), so listeners added with {@link #onAcceptCertificate} are not
      * called by it; it serves code that connected to the GDtlsConnection interface's signal itself.
      */
+    @Wraps("g_dtls_connection_emit_accept_certificate")
     public boolean emitAcceptCertificate(TlsCertificate peerCertificate, Set<TlsCertificateFlags> errors) {
         Objects.requireNonNull(peerCertificate, "peerCertificate");
         GDtlsConnection conn = handle.acquire();
@@ -459,6 +487,7 @@ public abstract sealed class DtlsConnection implements Closeable
     }
 
     /** Connects a listener to {@code notify}: called for every property change, with the property's name. */
+    @Wraps(value = {"g_signal_connect_data"}, properties = {"GObject::notify"})
     public Subscription onNotify(NotifyListener listener) {
         return onNotify(null, listener);
     }
@@ -469,6 +498,7 @@ public abstract sealed class DtlsConnection implements Closeable
      *
      * @throws IllegalArgumentException if this connection has no such property
      */
+    @Wraps(value = {"g_signal_connect_data"}, properties = {"GObject::notify"})
     public Subscription onNotify(String property, NotifyListener listener) {
         Objects.requireNonNull(listener, "listener");
         if (property != null) {
@@ -515,6 +545,7 @@ public abstract sealed class DtlsConnection implements Closeable
     // ---- datagrams ----------------------------------------------------------------------------------------
 
     /** Sends one datagram (blocking). See {@link #send(ByteBuffer[], int, int, Duration)}. */
+    @Wraps("g_datagram_based_send_messages")
     public void send(ByteBuffer message) throws GioException {
         send(new ByteBuffer[] {message}, 0, 1, null, null);
     }
@@ -531,11 +562,13 @@ public abstract sealed class DtlsConnection implements Closeable
      * @throws IOErrorException {@link IOErrorEnum#MESSAGE_TOO_LARGE} for a datagram over the backend's MTU
      *     (1400 bytes on the wire), {@link IOErrorEnum#CLOSED} after close
      */
+    @Wraps("g_datagram_based_send_messages")
     public int send(ByteBuffer[] messages, int offset, int length, Duration timeout) throws GioException {
         return send(messages, offset, length, timeout, null);
     }
 
     /** {@link #send(ByteBuffer[], int, int, Duration)} that a {@link Cancellable} can interrupt with {@code CANCELLED}. */
+    @Wraps("g_datagram_based_send_messages")
     public int send(ByteBuffer[] messages, int offset, int length, Duration timeout, Cancellable cancellable)
             throws GioException {
         Objects.checkFromIndexSize(offset, length, messages.length);
@@ -548,6 +581,7 @@ public abstract sealed class DtlsConnection implements Closeable
     }
 
     /** Receives one datagram into {@code buffer} (blocking). See {@link #receive(ByteBuffer[], int, int, Duration)}. */
+    @Wraps("g_datagram_based_receive_messages")
     public int receive(ByteBuffer buffer) throws GioException {
         return receive(buffer, null);
     }
@@ -557,6 +591,7 @@ public abstract sealed class DtlsConnection implements Closeable
      *
      * @return the datagram's length, or -1 once the peer has closed (close_notify received)
      */
+    @Wraps("g_datagram_based_receive_messages")
     public int receive(ByteBuffer buffer, Duration timeout) throws GioException {
         int start = buffer.position();
         int received = receive(new ByteBuffer[] {buffer}, 0, 1, timeout, null);
@@ -573,6 +608,7 @@ public abstract sealed class DtlsConnection implements Closeable
      *     {@link IOErrorEnum#WOULD_BLOCK} if none is ready; otherwise {@link IOErrorEnum#TIMED_OUT}
      * @return the number of datagrams received; 0 once the peer has closed the connection
      */
+    @Wraps("g_datagram_based_receive_messages")
     public int receive(ByteBuffer[] buffers, int offset, int length, Duration timeout) throws GioException {
         return receive(buffers, offset, length, timeout, null);
     }
@@ -581,6 +617,7 @@ public abstract sealed class DtlsConnection implements Closeable
      * {@link #receive(ByteBuffer[], int, int, Duration)} that a {@link Cancellable} can interrupt with
      * {@code CANCELLED}: the way to unblock a reader, since {@link #close()} waits for it.
      */
+    @Wraps("g_datagram_based_receive_messages")
     public int receive(ByteBuffer[] buffers, int offset, int length, Duration timeout, Cancellable cancellable)
             throws GioException {
         Objects.checkFromIndexSize(offset, length, buffers.length);
@@ -619,5 +656,12 @@ public abstract sealed class DtlsConnection implements Closeable
     @Override
     public String toString() {
         return getClass().getSimpleName() + (handle.isClosed() ? "[closed]" : "[" + protocolVersion() + "]");
+    }
+
+    /** {@code g_dtls_connection_get_type}: the GType of the {@code GDtlsConnection} interface, for interop with other GObject code. */
+    @Wraps("g_dtls_connection_get_type")
+    public static long gtype() {
+        NativeLibrary.ensureLoaded();
+        return Gio.g_dtls_connection_get_type();
     }
 }

@@ -24,6 +24,7 @@ public final class DtlsServerConnection extends DtlsConnection {
      * {@link #setCertificate}; a handshake without one fails on the server with GIO's
      * {@link TlsError#MISC} "Error performing TLS handshake: No supported cipher suites have been found."
      */
+    @Wraps(value = {"g_dtls_server_connection_new"}, properties = {"GDtlsConnection:certificate", "GDtlsConnection:base-socket"})
     public static DtlsServerConnection create(UdpSocket base, TlsCertificate certificate) throws GioException {
         Objects.requireNonNull(base, "base");
         NativeLibrary.ensureLoaded();
@@ -46,6 +47,7 @@ public final class DtlsServerConnection extends DtlsConnection {
     }
 
     /** The {@code authentication-mode} property (no C accessor): whether the client is asked for a certificate. */
+    @Wraps(properties = {"GDtlsServerConnection:authentication-mode"})
     public TlsAuthenticationMode authenticationMode() {
         GDtlsConnection conn = handle.acquire();
         try {
@@ -60,6 +62,7 @@ public final class DtlsServerConnection extends DtlsConnection {
      * certificate, the server's handshake fails at once with {@link TlsError#CERTIFICATE_REQUIRED}; the client
      * only notices after the 60 s give-up timer (use a {@link Cancellable}).
      */
+    @Wraps(properties = {"GDtlsServerConnection:authentication-mode"})
     public void setAuthenticationMode(TlsAuthenticationMode mode) {
         Objects.requireNonNull(mode, "mode");
         GDtlsConnection conn = handle.acquire();
@@ -68,5 +71,12 @@ public final class DtlsServerConnection extends DtlsConnection {
         } finally {
             handle.release();
         }
+    }
+
+    /** {@code g_dtls_server_connection_get_type}: the GType of the {@code GDtlsServerConnection} interface, for interop with other GObject code. */
+    @Wraps("g_dtls_server_connection_get_type")
+    public static long gtype() {
+        NativeLibrary.ensureLoaded();
+        return Gio.g_dtls_server_connection_get_type();
     }
 }

@@ -58,6 +58,7 @@ public final class TlsCertificate implements AutoCloseable {
      * {@code g_tls_certificate_new_from_pem}: certificate(s) and optionally a private key in PEM text. With
      * several certificates, the first is the leaf and the rest its issuer chain.
      */
+    @Wraps("g_tls_certificate_new_from_pem")
     public static TlsCertificate fromPem(String pem) throws GioException {
         Objects.requireNonNull(pem, "pem");
         NativeLibrary.ensureLoaded();
@@ -72,6 +73,7 @@ public final class TlsCertificate implements AutoCloseable {
     }
 
     /** {@code g_tls_certificate_new_from_file}: a PEM file holding the certificate and (optionally) its key. */
+    @Wraps("g_tls_certificate_new_from_file")
     public static TlsCertificate fromFile(Path file) throws GioException {
         Objects.requireNonNull(file, "file");
         NativeLibrary.ensureLoaded();
@@ -84,6 +86,7 @@ public final class TlsCertificate implements AutoCloseable {
     }
 
     /** {@code g_tls_certificate_new_from_files}: certificate (chain) and private key in two PEM files. */
+    @Wraps("g_tls_certificate_new_from_files")
     public static TlsCertificate fromFiles(Path certFile, Path keyFile) throws GioException {
         Objects.requireNonNull(certFile, "certFile");
         Objects.requireNonNull(keyFile, "keyFile");
@@ -102,6 +105,7 @@ public final class TlsCertificate implements AutoCloseable {
      *
      * @throws TlsErrorException {@link TlsError#BAD_CERTIFICATE_PASSWORD} for a wrong password
      */
+    @Wraps("g_tls_certificate_new_from_file_with_password")
     public static TlsCertificate fromFileWithPassword(Path file, String password) throws GioException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(password, "password");
@@ -118,6 +122,7 @@ public final class TlsCertificate implements AutoCloseable {
      * {@code g_tls_certificate_new_from_pkcs12} (GIO 2.72): DER PKCS#12 data; {@code password} may be null for
      * an unencrypted file.
      */
+    @Wraps("g_tls_certificate_new_from_pkcs12")
     public static TlsCertificate fromPkcs12(byte[] pkcs12, String password) throws GioException {
         Objects.requireNonNull(pkcs12, "pkcs12");
         NativeLibrary.ensureLoaded();
@@ -133,6 +138,7 @@ public final class TlsCertificate implements AutoCloseable {
      * {@code g_tls_certificate_new_from_pkcs11_uris} (GIO 2.68): a certificate and, optionally, its private key
      * on a PKCS#11 token; the token's PIN is asked through the connection's {@link TlsInteraction}.
      */
+    @Wraps("g_tls_certificate_new_from_pkcs11_uris")
     public static TlsCertificate fromPkcs11Uris(String certificateUri, String privateKeyUri) throws GioException {
         Objects.requireNonNull(certificateUri, "certificateUri");
         NativeLibrary.ensureLoaded();
@@ -145,6 +151,7 @@ public final class TlsCertificate implements AutoCloseable {
     }
 
     /** {@code g_tls_certificate_list_new_from_file}: every certificate of a PEM file, without keys, in order. */
+    @Wraps("g_tls_certificate_list_new_from_file")
     public static List<TlsCertificate> listFromFile(Path file) throws GioException {
         Objects.requireNonNull(file, "file");
         NativeLibrary.ensureLoaded();
@@ -168,6 +175,7 @@ public final class TlsCertificate implements AutoCloseable {
      * (a host name or IP address, or null to skip) and {@code trustedCa}. With a null {@code trustedCa} the
      * chain is not checked against any CA, so {@link TlsCertificateFlags#UNKNOWN_CA} is never set.
      */
+    @Wraps("g_tls_certificate_verify")
     public Set<TlsCertificateFlags> verify(String identity, TlsCertificate trustedCa) {
         Pointer connectable = identity == null ? null : ServerIdentity.connectable(identity);
         GTlsCertificate cert = handle.acquire();
@@ -190,6 +198,7 @@ public final class TlsCertificate implements AutoCloseable {
     }
 
     /** {@code g_tls_certificate_get_not_valid_before} (GIO 2.70), or null if the backend cannot tell. */
+    @Wraps("g_tls_certificate_get_not_valid_before")
     public Instant notValidBefore() {
         GTlsCertificate cert = handle.acquire();
         try {
@@ -200,6 +209,7 @@ public final class TlsCertificate implements AutoCloseable {
     }
 
     /** {@code g_tls_certificate_get_not_valid_after} (GIO 2.70), or null if the backend cannot tell. */
+    @Wraps("g_tls_certificate_get_not_valid_after")
     public Instant notValidAfter() {
         GTlsCertificate cert = handle.acquire();
         try {
@@ -221,6 +231,7 @@ public final class TlsCertificate implements AutoCloseable {
     }
 
     /** {@code g_tls_certificate_get_dns_names} (GIO 2.70): the subjectAltName DNS entries. */
+    @Wraps("g_tls_certificate_get_dns_names")
     public List<String> dnsNames() {
         GTlsCertificate cert = handle.acquire();
         try {
@@ -246,6 +257,7 @@ public final class TlsCertificate implements AutoCloseable {
     }
 
     /** {@code g_tls_certificate_get_ip_addresses} (GIO 2.70): the subjectAltName IP address entries. */
+    @Wraps("g_tls_certificate_get_ip_addresses")
     public List<InetAddress> ipAddresses() {
         GTlsCertificate cert = handle.acquire();
         try {
@@ -271,6 +283,7 @@ public final class TlsCertificate implements AutoCloseable {
     }
 
     /** The {@code certificate-pem} property: this certificate (not its chain) in PEM. */
+    @Wraps(properties = {"GTlsCertificate:certificate-pem"})
     public String pem() {
         GTlsCertificate cert = handle.acquire();
         try {
@@ -292,6 +305,7 @@ public final class TlsCertificate implements AutoCloseable {
     }
 
     /** {@code g_tls_certificate_get_subject_name} (transfer full), e.g. {@code CN=server.example.com}. */
+    @Wraps("g_tls_certificate_get_subject_name")
     public String subjectName() {
         GTlsCertificate cert = handle.acquire();
         try {
@@ -302,6 +316,7 @@ public final class TlsCertificate implements AutoCloseable {
     }
 
     /** {@code g_tls_certificate_get_issuer_name} (transfer full). */
+    @Wraps("g_tls_certificate_get_issuer_name")
     public String issuerName() {
         GTlsCertificate cert = handle.acquire();
         try {
@@ -312,6 +327,7 @@ public final class TlsCertificate implements AutoCloseable {
     }
 
     /** {@code g_tls_certificate_get_issuer} (transfer none, so the result takes its own reference), or null. */
+    @Wraps("g_tls_certificate_get_issuer")
     public TlsCertificate issuer() {
         GTlsCertificate cert = handle.acquire();
         try {
@@ -322,6 +338,7 @@ public final class TlsCertificate implements AutoCloseable {
     }
 
     /** {@code g_tls_certificate_is_same}: the same DER certificate (not necessarily the same object). */
+    @Wraps("g_tls_certificate_is_same")
     public boolean isSame(TlsCertificate other) {
         Objects.requireNonNull(other, "other");
         GTlsCertificate a = handle.acquire();

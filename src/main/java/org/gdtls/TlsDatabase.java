@@ -33,6 +33,7 @@ public final class TlsDatabase implements AutoCloseable {
      * {@code g_tls_file_database_new}: trusts the CA certificates of a PEM file. The path is made absolute: GIO
      * ignores a relative anchors path (with a warning) and then trusts nothing.
      */
+    @Wraps("g_tls_file_database_new")
     public static TlsDatabase fromFile(Path caFile) throws GioException {
         Objects.requireNonNull(caFile, "caFile");
         NativeLibrary.ensureLoaded();
@@ -45,6 +46,7 @@ public final class TlsDatabase implements AutoCloseable {
     }
 
     /** {@code g_tls_backend_get_default_database}: the system's trust store (transfer full). */
+    @Wraps("g_tls_backend_get_default_database")
     public static TlsDatabase systemDefault() {
         NativeLibrary.ensureLoaded();
         return new TlsDatabase(Gio.g_tls_backend_get_default_database(Gio.g_tls_backend_get_default()));

@@ -44,6 +44,7 @@ public abstract class TlsInteraction implements AutoCloseable {
      * return {@link TlsInteractionResult#HANDLED}. {@link TlsPassword#flags()} and {@link TlsPassword#warning()}
      * say whether this is a retry.
      */
+    @Wraps("GTlsInteractionClass.ask_password")
     protected TlsInteractionResult askPassword(TlsPassword password) throws GioException {
         return TlsInteractionResult.UNHANDLED;
     }
@@ -52,6 +53,7 @@ public abstract class TlsInteraction implements AutoCloseable {
      * {@code GTlsInteractionClass.request_certificate}: the certificate (with private key) to present on
      * {@code connection}, or null to leave it unhandled. The binding sets it on the connection.
      */
+    @Wraps("GTlsInteractionClass.request_certificate")
     protected TlsCertificate requestCertificate(DtlsConnection connection) throws GioException {
         return null;
     }
@@ -60,6 +62,7 @@ public abstract class TlsInteraction implements AutoCloseable {
      * {@code g_tls_interaction_invoke_ask_password}: runs {@link #askPassword} the way a backend does (in the
      * interaction's main context), e.g. to test an interaction without a token.
      */
+    @Wraps("g_tls_interaction_invoke_ask_password")
     public TlsInteractionResult invokeAskPassword(TlsPassword password, Cancellable cancellable) throws GioException {
         Objects.requireNonNull(password, "password");
         GTlsInteraction self = handle.acquire();

@@ -24,6 +24,7 @@ public final class TlsPassword implements AutoCloseable {
     }
 
     /** {@code g_tls_password_new}. */
+    @Wraps("g_tls_password_new")
     public static TlsPassword create(Set<TlsPasswordFlags> flags, String description) {
         Objects.requireNonNull(flags, "flags");
         NativeLibrary.ensureLoaded();
@@ -39,6 +40,7 @@ public final class TlsPassword implements AutoCloseable {
     }
 
     /** {@code g_tls_password_get_description}: e.g. the token's label. */
+    @Wraps("g_tls_password_get_description")
     public String description() {
         GTlsPassword p = handle.acquire();
         try {
@@ -49,6 +51,7 @@ public final class TlsPassword implements AutoCloseable {
     }
 
     /** {@code g_tls_password_get_flags}. */
+    @Wraps("g_tls_password_get_flags")
     public Set<TlsPasswordFlags> flags() {
         GTlsPassword p = handle.acquire();
         try {
@@ -59,6 +62,7 @@ public final class TlsPassword implements AutoCloseable {
     }
 
     /** {@code g_tls_password_get_warning}: what to tell the user, e.g. after a wrong PIN. */
+    @Wraps("g_tls_password_get_warning")
     public String warning() {
         GTlsPassword p = handle.acquire();
         try {
@@ -69,6 +73,7 @@ public final class TlsPassword implements AutoCloseable {
     }
 
     /** {@code g_tls_password_set_value}: GIO copies the UTF-8 bytes; the Java copies are wiped. */
+    @Wraps("g_tls_password_set_value")
     public void setValue(char[] password) {
         Objects.requireNonNull(password, "password");
         ByteBuffer utf8 = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
@@ -83,6 +88,7 @@ public final class TlsPassword implements AutoCloseable {
     }
 
     /** {@code g_tls_password_set_value}: raw bytes (GIO copies them). */
+    @Wraps("g_tls_password_set_value")
     public void setValue(byte[] value) {
         Objects.requireNonNull(value, "value");
         GTlsPassword p = handle.acquire();
@@ -94,6 +100,7 @@ public final class TlsPassword implements AutoCloseable {
     }
 
     /** {@code g_tls_password_get_value}: a copy of the current value. */
+    @Wraps("g_tls_password_get_value")
     public byte[] value() {
         GTlsPassword p = handle.acquire();
         try (SizeTPointer length = new SizeTPointer(1)) {

@@ -37,6 +37,7 @@ public final class UdpSocket implements AutoCloseable {
      * {@code g_socket_new}: an unbound UDP socket of {@code family} ({@code INET} or {@code INET6}).
      * {@link #connect} binds it to an ephemeral port.
      */
+    @Wraps("g_socket_new")
     public static UdpSocket open(StandardProtocolFamily family) throws GioException {
         Objects.requireNonNull(family, "family");
         NativeLibrary.ensureLoaded();
@@ -52,6 +53,7 @@ public final class UdpSocket implements AutoCloseable {
     }
 
     /** {@link #open} (family of the address) then {@code g_socket_bind}; port 0 picks a free port. */
+    @Wraps("g_socket_bind")
     public static UdpSocket bind(InetSocketAddress local) throws GioException {
         Objects.requireNonNull(local, "local");
         UdpSocket udp = open(literal(local).getAddress().length == 4
@@ -77,6 +79,7 @@ public final class UdpSocket implements AutoCloseable {
     }
 
     /** {@code g_socket_connect}: fixes the peer; datagrams from other addresses are dropped by the kernel. */
+    @Wraps("g_socket_connect")
     public void connect(InetSocketAddress remote) throws GioException {
         Objects.requireNonNull(remote, "remote");
         GSocket socket = handle.acquire();
@@ -90,6 +93,7 @@ public final class UdpSocket implements AutoCloseable {
     }
 
     /** {@code g_socket_get_local_address}. */
+    @Wraps("g_socket_get_local_address")
     public InetSocketAddress localAddress() throws GioException {
         GSocket socket = handle.acquire();
         try {
@@ -103,6 +107,7 @@ public final class UdpSocket implements AutoCloseable {
     }
 
     /** {@code g_socket_get_remote_address}: fails with {@code NOT_CONNECTED} before {@link #connect}. */
+    @Wraps("g_socket_get_remote_address")
     public InetSocketAddress remoteAddress() throws GioException {
         GSocket socket = handle.acquire();
         try {
@@ -120,6 +125,7 @@ public final class UdpSocket implements AutoCloseable {
      * GSocket object alive but its I/O fails from now on. Idempotent.
      */
     @Override
+    @Wraps("g_socket_close")
     public void close() {
         GSocket socket;
         try {

@@ -21,6 +21,7 @@ class AcceptCertificateTest {
     record Call(Thread thread, String subject, Set<TlsCertificateFlags> errors) {}
 
     @Test
+    @Covers({"GDtlsConnection::accept-certificate", "g_dtls_connection_handshake", "g_signal_connect_data"})
     void unknownCaRejectedFailsWithBadCertificate() throws Exception {
         List<Call> calls = new CopyOnWriteArrayList<>();
         try (LoopbackPair pair = LoopbackPair.create("untrusted-server.pem", "untrusted-server-key.pem")) {
@@ -42,6 +43,7 @@ class AcceptCertificateTest {
     }
 
     @Test
+    @Covers({"GDtlsConnection::accept-certificate", "g_dtls_connection_get_peer_certificate_errors"})
     void unknownCaAcceptedByListenerCompletesHandshake() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create("untrusted-server.pem", "untrusted-server-key.pem")) {
             pair.client.onAcceptCertificate((conn, cert, errors) -> errors.equals(EnumSet.of(TlsCertificateFlags.UNKNOWN_CA)));
@@ -51,6 +53,7 @@ class AcceptCertificateTest {
     }
 
     @Test
+    @Covers({"GDtlsConnection::accept-certificate"})
     void throwingListenerCountsAsRejectionAndIsReported() throws Exception {
         List<Throwable> reported = new CopyOnWriteArrayList<>();
         Gdtls.setCallbackExceptionHandler((where, t) -> reported.add(t));
@@ -68,6 +71,7 @@ class AcceptCertificateTest {
     }
 
     @Test
+    @Covers({"GDtlsConnection::accept-certificate"})
     void unsubscribedListenerIsNotCalled() throws Exception {
         List<Call> calls = new CopyOnWriteArrayList<>();
         try (LoopbackPair pair = LoopbackPair.create("untrusted-server.pem", "untrusted-server-key.pem")) {

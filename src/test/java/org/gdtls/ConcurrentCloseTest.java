@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
 class ConcurrentCloseTest {
 
     @Test
+    @Covers({"g_dtls_connection_close", "g_datagram_based_receive_messages", "g_cancellable_new", "g_cancellable_cancel", "g_cancellable_is_cancelled"})
     void closeWaitsForBlockedReaderUntilItsCancellableFires() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create(); Cancellable cancel = new Cancellable()) {
             pair.handshake();
@@ -44,7 +45,9 @@ class ConcurrentCloseTest {
             closer.join(500);
             assertTrue(closer.isAlive(), "close() returned while a reader was blocked (GIO waits for it)");
 
+            assertTrue(!cancel.isCancelled());
             cancel.cancel();
+            assertTrue(cancel.isCancelled());
             reader.join(10_000);
             closer.join(10_000);
             assertEquals(IOErrorEnum.CANCELLED, assertInstanceOf(IOErrorException.class, readResult.get()).code());

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
 class DatagramErrorsTest {
 
     @Test
+    @Covers({"g_datagram_based_receive_messages"})
     void receiveTimeoutIsTimedOut() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create()) {
             pair.handshake();
@@ -29,6 +30,7 @@ class DatagramErrorsTest {
     }
 
     @Test
+    @Covers({"g_datagram_based_receive_messages"})
     void zeroTimeoutWithNothingReadyIsWouldBlock() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create()) {
             pair.handshake();
@@ -39,6 +41,7 @@ class DatagramErrorsTest {
     }
 
     @Test
+    @Covers({"g_datagram_based_send_messages"})
     void messageOverMtuIsMessageTooLargeAndConnectionStaysUsable() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create()) {
             pair.handshake();
@@ -54,6 +57,7 @@ class DatagramErrorsTest {
     }
 
     @Test
+    @Covers({"g_dtls_connection_shutdown"})
     void ioAfterGioShutdownIsClosedFromGio() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create()) {
             pair.handshake();
@@ -64,6 +68,7 @@ class DatagramErrorsTest {
     }
 
     @Test
+    @Covers({"g_dtls_connection_close", "g_datagram_based_receive_messages"})
     void ioAfterCloseIsClosedAndPeerSeesEndOfStream() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create()) {
             pair.handshake();
@@ -82,6 +87,7 @@ class DatagramErrorsTest {
     }
 
     @Test
+    @Covers({"g_dtls_server_connection_new", "g_dtls_connection_handshake"})
     void serverWithoutCertificateFailsTheHandshake() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create(null, null)) {
             LoopbackPair.Outcome outcome = pair.handshakeBoth();
@@ -95,6 +101,7 @@ class DatagramErrorsTest {
     }
 
     @Test
+    @Covers({"g_datagram_based_send_messages", "g_datagram_based_receive_messages"})
     void batchOfMessagesInOneCall() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create()) {
             pair.handshake();
@@ -123,6 +130,7 @@ class DatagramErrorsTest {
     }
 
     @Test
+    @Covers({"g_socket_new", "g_socket_connect", "g_socket_get_local_address", "g_socket_get_remote_address"})
     void unboundSocketIsBoundByConnect() throws Exception {
         try (UdpSocket socket = UdpSocket.open(java.net.StandardProtocolFamily.INET6)) {
             socket.connect(new InetSocketAddress(InetAddress.getByName("::1"), 9));
@@ -132,6 +140,7 @@ class DatagramErrorsTest {
     }
 
     @Test
+    @Covers({"g_socket_bind", "g_socket_get_local_address", "g_socket_get_remote_address", "g_socket_connect", "g_socket_close"})
     void socketAddresses() throws Exception {
         try (UdpSocket socket = UdpSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             InetSocketAddress local = socket.localAddress();

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
 class DtlsClientConnectionTest {
 
     @Test
+    @Covers({"g_dtls_client_connection_get_server_identity", "g_dtls_client_connection_set_server_identity", "GDtlsClientConnection:server-identity"})
     void serverIdentityAsHostNameOrAddress() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create()) {
             assertEquals("server.example.com", pair.client.serverIdentity());
@@ -33,6 +34,7 @@ class DtlsClientConnectionTest {
     }
 
     @Test
+    @Covers({"g_dtls_client_connection_set_server_identity"})
     void identityMismatchIsBadIdentity() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create()) {
             pair.client.setServerIdentity("other.example.org");
@@ -45,6 +47,7 @@ class DtlsClientConnectionTest {
 
     @Test
     @SuppressWarnings("deprecation")
+    @Covers({"g_dtls_client_connection_get_validation_flags", "g_dtls_client_connection_set_validation_flags", "GDtlsClientConnection:validation-flags"})
     void validationFlagsRoundTrip() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create()) {
             assertEquals(EnumSet.allOf(TlsCertificateFlags.class), pair.client.validationFlags());
@@ -55,6 +58,7 @@ class DtlsClientConnectionTest {
 
     /** Interop: OpenSSL's DTLS server asks for a client certificate and names its CA, unlike glib-networking's. */
     @Test
+    @Covers({"g_dtls_client_connection_get_accepted_cas", "GDtlsClientConnection:accepted-cas", "g_dtls_connection_set_certificate"})
     void acceptedCasFromAnOpenSslServer() throws Exception {
         InetSocketAddress serverAddress;
         try (UdpSocket probe = UdpSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
@@ -89,6 +93,7 @@ class DtlsClientConnectionTest {
     }
 
     @Test
+    @Covers({"g_dtls_client_connection_get_accepted_cas"})
     void acceptedCasEmptyWhenServerAskedForNothing() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create()) {
             pair.handshake();

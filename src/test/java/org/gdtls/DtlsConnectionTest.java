@@ -22,6 +22,7 @@ class DtlsConnectionTest {
 
     /** notify, notify::name (GObject) on a GDtlsConnection; set_require_close_notify. */
     @Test
+    @Covers({"GObject::notify", "g_dtls_connection_set_require_close_notify", "GDtlsConnection:require-close-notify", "GDtlsConnection:peer-certificate"})
     void notifyListenersByNameAndForAll() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create()) {
             List<String> all = new CopyOnWriteArrayList<>();
@@ -59,6 +60,7 @@ class DtlsConnectionTest {
 
     /** g_dtls_connection_get_channel_binding_data for all three types, before and after the handshake. */
     @Test
+    @Covers({"g_dtls_connection_get_channel_binding_data"})
     void channelBindingData() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create()) {
             TlsChannelBindingErrorException early = assertThrows(TlsChannelBindingErrorException.class,
@@ -81,6 +83,7 @@ class DtlsConnectionTest {
 
     /** set/get_advertised_protocols (property), get_negotiated_protocol: agreement and disagreement. */
     @Test
+    @Covers({"g_dtls_connection_set_advertised_protocols", "GDtlsConnection:advertised-protocols", "g_dtls_connection_get_negotiated_protocol", "GDtlsConnection:negotiated-protocol"})
     void alpn() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create()) {
             assertNull(pair.client.advertisedProtocols());
@@ -102,6 +105,7 @@ class DtlsConnectionTest {
 
     /** get_certificate, get_database/set_database (including NULL), base-socket property. */
     @Test
+    @Covers({"g_dtls_connection_get_certificate", "GDtlsConnection:certificate", "g_dtls_connection_get_database", "g_dtls_connection_set_database", "GDtlsConnection:database", "GDtlsConnection:base-socket", "g_tls_file_database_new", "g_tls_backend_get_default_database"})
     void certificateDatabaseAndBaseSocket() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create();
              TlsCertificate expected = TlsCertificate.fromFile(LoopbackPair.pki("server.pem"))) {
@@ -116,6 +120,10 @@ class DtlsConnectionTest {
                 assertEquals(pair.clientSocket.localAddress(), base.localAddress());
                 assertEquals(pair.clientSocket.handle.address(), base.handle.address());
             }
+            try (TlsDatabase db = pair.server.database(); TlsDatabase system = TlsDatabase.systemDefault()) {
+                // A connection without an explicit database uses the backend's default one.
+                assertEquals(system.handle.address(), db.handle.address());
+            }
             pair.client.setDatabase(null);
             assertNull(pair.client.database());
         }
@@ -123,6 +131,7 @@ class DtlsConnectionTest {
 
     /** A NULL database: validation against a CA is off, so even a trusted server is UNKNOWN_CA. */
     @Test
+    @Covers({"g_dtls_connection_set_database", "GDtlsConnection::accept-certificate"})
     void nullDatabaseMakesEveryPeerUnknownCa() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create()) {
             pair.client.setDatabase(null);
@@ -136,6 +145,7 @@ class DtlsConnectionTest {
     /** get/set_require_close_notify; get/set_rehandshake_mode (deprecated). */
     @Test
     @SuppressWarnings("deprecation")
+    @Covers({"g_dtls_connection_get_require_close_notify", "g_dtls_connection_set_require_close_notify", "g_dtls_connection_set_rehandshake_mode", "g_dtls_connection_get_rehandshake_mode", "GDtlsConnection:rehandshake-mode", "g_dtls_connection_get_peer_certificate", "g_dtls_connection_get_protocol_version", "g_dtls_connection_get_ciphersuite_name"})
     void simpleProperties() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create()) {
             assertTrue(pair.client.requireCloseNotify());
@@ -156,6 +166,7 @@ class DtlsConnectionTest {
      * scenario in C (g_signal_connect by name, then emit) returns FALSE without calling the handler.
      */
     @Test
+    @Covers({"g_dtls_connection_emit_accept_certificate"})
     void emitAcceptCertificateReachesNoByNameListenerAsInC() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create();
              TlsCertificate cert = TlsCertificate.fromFile(LoopbackPair.pki("untrusted-server.pem"))) {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
 class DtlsServerConnectionTest {
 
     @Test
+    @Covers({"GDtlsServerConnection:authentication-mode"})
     void authenticationModeDefaultsToNoneAndRoundTrips() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create()) {
             assertEquals(TlsAuthenticationMode.NONE, pair.server.authenticationMode());
@@ -29,6 +30,7 @@ class DtlsServerConnectionTest {
     }
 
     @Test
+    @Covers({"GDtlsServerConnection:authentication-mode"})
     void requiredWithoutClientCertificateFailsServerWithCertificateRequired() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create()) {
             pair.server.setAuthenticationMode(TlsAuthenticationMode.REQUIRED);
@@ -41,6 +43,7 @@ class DtlsServerConnectionTest {
     }
 
     @Test
+    @Covers({"g_dtls_connection_set_certificate", "GDtlsConnection:certificate", "g_dtls_connection_get_peer_certificate", "GDtlsConnection:peer-certificate", "GDtlsConnection::accept-certificate"})
     void requiredWithClientCertificateEmitsServerSideAcceptCertificate() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create();
              TlsCertificate clientCert = TlsCertificate.fromFiles(LoopbackPair.pki("client.pem"),
@@ -97,6 +100,7 @@ class DtlsServerConnectionTest {
     }
 
     @Test
+    @Covers({"GDtlsServerConnection:authentication-mode", "g_dtls_connection_get_peer_certificate"})
     void requestedWithoutClientCertificateSucceeds() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create()) {
             pair.server.setAuthenticationMode(TlsAuthenticationMode.REQUESTED);

@@ -16,6 +16,12 @@ final class GObjectOracle {
         Pointer g_object_ref(Pointer object);
 
         void g_object_unref(Pointer object);
+
+        String g_type_name(long gtype);
+
+        boolean g_type_is_a(long type, long isAType);
+
+        long g_type_from_name(String name);
     }
 
     private static final LibGObject GOBJECT = LibraryLoader.create(LibGObject.class).load("gobject-2.0");
@@ -31,6 +37,15 @@ final class GObjectOracle {
 
     static String typeName(long address) {
         return GOBJECT.g_type_name_from_instance(at(address));
+    }
+
+    static String gtypeName(long gtype) {
+        return GOBJECT.g_type_name(gtype);
+    }
+
+    /** Whether the object at {@code address} implements/extends {@code gtype}. */
+    static boolean isA(long address, long gtype) {
+        return GOBJECT.g_type_is_a(GOBJECT.g_type_from_name(typeName(address)), gtype);
     }
 
     static int refCount(long address) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Timeout;
 class HandshakeTest {
 
     @Test
+    @Covers({"g_dtls_client_connection_new", "g_dtls_server_connection_new", "g_dtls_connection_handshake", "g_dtls_connection_get_protocol_version", "g_dtls_connection_get_ciphersuite_name", "g_dtls_connection_get_peer_certificate_errors", "g_datagram_based_send_messages", "g_datagram_based_receive_messages", "GDtlsConnection:protocol-version", "GDtlsConnection:ciphersuite-name", "GDtlsConnection:peer-certificate-errors", "GDtlsConnection:base-socket"})
     void handshakeAndEchoBothWays() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create()) {
             pair.handshake();

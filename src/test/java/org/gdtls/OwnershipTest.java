@@ -51,6 +51,19 @@ class OwnershipTest {
     }
 
     @Test
+    @Covers({"g_dtls_connection_get_type", "g_dtls_client_connection_get_type", "g_dtls_server_connection_get_type"})
+    void gtypesAreTheInterfacesTheBackendImplements() throws Exception {
+        try (LoopbackPair pair = LoopbackPair.create()) {
+            assertEquals("GDtlsConnection", GObjectOracle.gtypeName(DtlsConnection.gtype()));
+            assertEquals("GDtlsClientConnection", GObjectOracle.gtypeName(DtlsClientConnection.gtype()));
+            assertEquals("GDtlsServerConnection", GObjectOracle.gtypeName(DtlsServerConnection.gtype()));
+            assertTrue(GObjectOracle.isA(pair.client.handle.address(), DtlsClientConnection.gtype()));
+            assertTrue(GObjectOracle.isA(pair.server.handle.address(), DtlsServerConnection.gtype()));
+            assertTrue(GObjectOracle.isA(pair.server.handle.address(), DtlsConnection.gtype()));
+        }
+    }
+
+    @Test
     void closedConnectionReleasesItsReferenceAndListeners() throws Exception {
         LoopbackPair pair = LoopbackPair.create();
         long address = pair.client.handle.address();

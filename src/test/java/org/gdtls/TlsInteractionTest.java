@@ -21,6 +21,7 @@ class TlsInteractionTest {
 
     /** GTlsInteractionClass.request_certificate, reached from a real handshake; g_dtls_connection_set/get_interaction. */
     @Test
+    @Covers({"g_dtls_connection_set_interaction", "g_dtls_connection_get_interaction", "GDtlsConnection:interaction", "GTlsInteractionClass.request_certificate"})
     void clientCertificateOnDemand() throws Exception {
         AtomicReference<Thread> thread = new AtomicReference<>();
         try (LoopbackPair pair = LoopbackPair.create();
@@ -60,6 +61,7 @@ class TlsInteractionTest {
 
     /** g_tls_interaction_invoke_ask_password; g_tls_password_new/get_flags/get_description/set_value/get_value. */
     @Test
+    @Covers({"g_tls_interaction_invoke_ask_password", "GTlsInteractionClass.ask_password", "g_tls_password_new", "g_tls_password_get_flags", "g_tls_password_get_description", "g_tls_password_set_value", "g_tls_password_get_value"})
     void askPasswordFillsThePassword() throws Exception {
         List<String> asked = new CopyOnWriteArrayList<>();
         try (TlsInteraction pin = new TlsInteraction() {
@@ -80,6 +82,7 @@ class TlsInteractionTest {
 
     /** A GioException thrown in Java crosses C as a GError and comes back with its domain and code. */
     @Test
+    @Covers({"GTlsInteractionClass.ask_password"})
     void askPasswordFailureKeepsItsError() throws Exception {
         try (TlsInteraction refusing = new TlsInteraction() {
                  @Override
