@@ -70,6 +70,20 @@ class AcceptCertificateTest {
         }
     }
 
+    /** GObject's accumulator for accept-certificate: handlers run in order until one returns TRUE. */
+    @Test
+    @Covers({"GDtlsConnection::accept-certificate"})
+    void firstListenerReturningTrueEndsTheEmission() throws Exception {
+        List<String> order = new CopyOnWriteArrayList<>();
+        try (LoopbackPair pair = LoopbackPair.create("untrusted-server.pem", "untrusted-server-key.pem")) {
+            pair.client.onAcceptCertificate((conn, cert, errors) -> order.add("first") && false);
+            pair.client.onAcceptCertificate((conn, cert, errors) -> order.add("second"));
+            pair.client.onAcceptCertificate((conn, cert, errors) -> order.add("third"));
+            pair.handshake();
+            assertEquals(List.of("first", "second"), order);
+        }
+    }
+
     @Test
     @Covers({"GDtlsConnection::accept-certificate"})
     void unsubscribedListenerIsNotCalled() throws Exception {
