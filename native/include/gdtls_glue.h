@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 #define GDTLS_CALLBACK_NOTIFY 2             /* void (*)(GObject*, GParamSpec*, gpointer) */
 #define GDTLS_CALLBACK_ASK_PASSWORD 3       /* GTlsInteractionClass.ask_password of GdtlsInteraction */
 #define GDTLS_CALLBACK_REQUEST_CERTIFICATE 4 /* GTlsInteractionClass.request_certificate of GdtlsInteraction */
+#define GDTLS_CALLBACK_ASYNC_READY 5        /* GAsyncReadyCallback: (GObject *source, GAsyncResult *result) */
+#define GDTLS_CALLBACK_INVOKE 6             /* GSourceFunc run by gdtls_context_invoke */
 
 /* Glue errors returned by gdtls_glue_init. */
 #define GDTLS_GLUE_OK 0
@@ -40,6 +42,21 @@ gulong gdtls_signal_connect(gpointer instance, const char *detailed_signal, int 
  * Returns a new reference.
  */
 GTlsInteraction *gdtls_interaction_new(gint64 handle);
+
+/*
+ * The GAsyncReadyCallback to pass to any g_*_async function, with the Java registry handle as user data.
+ * It calls Java once (GDTLS_CALLBACK_ASYNC_READY); Java drops the handle then (async callbacks have no destroy
+ * notify). Returned as a plain pointer because the generated layer passes callbacks as pointers.
+ */
+gpointer gdtls_async_ready_callback(void);
+
+/*
+ * g_main_context_invoke_full(): runs Java (GDTLS_CALLBACK_INVOKE) in `context`, with `context` pushed as the
+ * thread-default context meanwhile, so GIO async operations started there report back to it. Runs at once if
+ * this thread owns `context`; otherwise at its next iteration. The handle is released (GDTLS_CALLBACK_RELEASE)
+ * after the call, or if the context is destroyed first.
+ */
+void gdtls_context_invoke(GMainContext *context, int priority, gint64 handle);
 
 /* G_OBJECT_TYPE_NAME() is a macro: this gives it a symbol. */
 const char *gdtls_object_type_name(gpointer instance);

@@ -27,6 +27,7 @@ import org.bytedeco.javacpp.tools.InfoMapper;
                         "glib/garray.h",
                         "glib/gbytes.h",
                         "glib/gdatetime.h",
+                        "glib/gmain.h",
                         "glib/gerror.h",
                         "gobject/gvalue.h",
                         "gobject/gvaluetypes.h",
@@ -75,7 +76,7 @@ public class GioPreset implements InfoMapper {
             infoMap.put(new Info("_" + struct).pointerTypes(struct));
         }
         // A struct member named finalize would override Object.finalize().
-        infoMap.put(new Info("_GObjectClass::finalize").javaNames("finalize_"));
+        infoMap.put(new Info("_GObjectClass::finalize", "_GSourceFuncs::finalize").javaNames("finalize_"));
     }
 
     /** GLib's declaration decorations carry no meaning for Java: read them as annotations. */
@@ -153,7 +154,7 @@ public class GioPreset implements InfoMapper {
      */
     private static void mapOpaqueGLibTypes(InfoMap infoMap) {
         for (String type : List.of("GSList", "GVariant", "GVariantType", "GTimeZone",
-                "GMainContext", "GSource", "GPollFD", "GParamSpec", "GClosure", "GTypeInstance",
+                "GPollFD", "GParamSpec", "GClosure", "GTypeInstance",
                 "GTypeClass", "GTypeInterface", "GTypeModule", "GData",
                 "GHashTable", "GString", "GMainLoop", "GThread", "GObjectConstructParam",
                 "GSignalQuery", "GSignalInvocationHint", "GInitiallyUnowned", "GInitiallyUnownedClass",
@@ -165,7 +166,7 @@ public class GioPreset implements InfoMapper {
                 "GCompareDataFunc", "GHFunc", "GEqualFunc", "GHashFunc", "GVaClosureMarshal", "GSignalCVaMarshaller",
                 "GTypeClassCacheFunc", "GTypeInterfaceCheckFunc", "GBaseInitFunc", "GBaseFinalizeFunc",
                 "GClassInitFunc", "GClassFinalizeFunc", "GInstanceInitFunc", "GInterfaceInitFunc",
-                "GInterfaceFinalizeFunc", "GIOStreamClass")) {
+                "GInterfaceFinalizeFunc", "GIOStreamClass", "GCond", "GMutex", "GPollFunc")) {
             infoMap.put(new Info(type).cast().pointerTypes("Pointer"));
         }
     }
@@ -186,7 +187,8 @@ public class GioPreset implements InfoMapper {
                 "g_closure_new_object", "g_object_watch_closure", "g_signal_set_va_marshaller",
                 "g_socket_receive_message", "g_socket_send_message", "g_socket_send_message_with_timeout",
                 "g_clear_error", "g_propagate_prefixed_error", "g_prefix_error", "g_set_error",
-                "g_propagate_error", "g_error_new", "g_io_error_from_win32_error", "G_DEFINE_AUTOPTR_CLEANUP_FUNC", "G_SIGNAL_TYPE_STATIC_SCOPE", "G_MEM_ALIGN", "G_VALUE_INIT", "g_list_free1", "g_steal_pointer", "g_clear_pointer")
+                "g_propagate_error", "g_error_new", "g_io_error_from_win32_error", "G_DEFINE_AUTOPTR_CLEANUP_FUNC", "G_SIGNAL_TYPE_STATIC_SCOPE", "G_MEM_ALIGN", "G_VALUE_INIT", "G_SOURCE_REMOVE", "G_SOURCE_CONTINUE",
+                "GChildWatchFunc", "g_child_watch_add", "g_child_watch_add_full", "g_child_watch_source_new", "g_list_free1", "g_steal_pointer", "g_clear_pointer")
                 .skip());
     }
 }
