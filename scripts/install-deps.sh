@@ -3,7 +3,7 @@
 # Maven fetches its own dependencies (JavaCPP, JUnit, jnr-ffi) on the first build.
 set -euo pipefail
 
-packages=(libglib2.0-dev glib-networking pkg-config cmake make gcc g++ gnutls-bin openssl maven)
+packages=(libglib2.0-dev glib-networking pkg-config cmake make gcc g++ gnutls-bin openssl softhsm2 maven)
 # Any JDK 17+ will do; install Debian's only when there is no javac at all.
 command -v javac >/dev/null 2>&1 || packages+=(openjdk-17-jdk-headless)
 

@@ -51,6 +51,20 @@ final class LoopbackPair implements AutoCloseable {
         return new LoopbackPair(clientSocket, serverSocket, client, server);
     }
 
+    /** Server with a certificate object the caller made (e.g. from a PKCS#11 token). */
+    static LoopbackPair createWith(TlsCertificate serverCert) throws GioException {
+        UdpSocket serverSocket = UdpSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        UdpSocket clientSocket = UdpSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        serverSocket.connect(clientSocket.localAddress());
+        clientSocket.connect(serverSocket.localAddress());
+        DtlsServerConnection server = DtlsServerConnection.create(serverSocket, serverCert);
+        DtlsClientConnection client = DtlsClientConnection.create(clientSocket, "server.example.com");
+        try (TlsDatabase db = TlsDatabase.fromFile(pki("ca.pem"))) {
+            client.setDatabase(db);
+        }
+        return new LoopbackPair(clientSocket, serverSocket, client, server);
+    }
+
     static LoopbackPair create() throws GioException {
         return create("server.pem", "server-key.pem");
     }

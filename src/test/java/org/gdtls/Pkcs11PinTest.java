@@ -1,0 +1,67 @@
+package org.gdtls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The PKCS#11 PIN path with a software token (SoftHSM2): GnuTLS's PIN callback reaches the server connection's
+ * Java TlsInteraction; a wrong PIN is asked again with RETRY. Runs in a child JVM because SoftHSM reads
+ * SOFTHSM2_CONF only once per process.
+ */
+@Timeout(120)
+class Pkcs11PinTest {
+
+    @Test
+    @Covers({"g_tls_certificate_new_from_pkcs11_uris", "GTlsInteractionClass.ask_password"})
+    void pinPromptFromTheTokenReachesJava(@TempDir Path dir) throws Exception {
+        Path pki = LoopbackPair.pki("ca.pem").getParent();
+        Process token;
+        try {
+            token = new ProcessBuilder("scripts/make-softhsm-token.sh", dir.toString(), pki.toString()).start();
+        } catch (IOException e) {
+            throw new AssertionError("cannot run scripts/make-softhsm-token.sh", e);
+        }
+        String uris = new String(token.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String errors = new String(token.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(token.waitFor(60, TimeUnit.SECONDS));
+        Assumptions.assumeFalse(token.exitValue() == 1 && errors.contains("install Debian package"),
+                "SoftHSM tools missing: " + errors);
+        assertEquals(0, token.exitValue(), errors);
+        String certUri = value(uris, "CERT_URI=");
+        String keyUri = value(uris, "KEY_URI=");
+
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                Pkcs11Probe.class.getName(), certUri, keyUri);
+        pb.environment().put("SOFTHSM2_CONF", dir.resolve("softhsm2.conf").toString());
+        Process probe = pb.start();
+        String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(probe.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(probe.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, probe.exitValue(), out + err);
+        List<String> lines = out.lines().toList();
+        assertTrue(lines.contains("SUBJECT CN=server.example.com"), out);
+        assertTrue(lines.contains("HANDSHAKE DTLS_1_2"), out);
+        List<String> asked = lines.stream().filter(l -> l.startsWith("ASKED ")).toList();
+        assertEquals(2, asked.size(), out);
+        // GnuTLS's PIN callback runs on the backend's handshake worker: a GLib thread the glue attached.
+        assertEquals("ASKED [PKCS11_USER] on native", asked.get(0));
+        assertTrue(asked.get(1).startsWith("ASKED [RETRY, MANY_TRIES, PKCS11_USER]"), asked.get(1));
+    }
+
+    private static String value(String output, String key) {
+        return output.lines().filter(l -> l.startsWith(key)).map(l -> l.substring(key.length())).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + key + " in " + output));
+    }
+}
