@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class Pkcs11PinTest {
 
     @Test
-    @Covers({"g_tls_certificate_new_from_pkcs11_uris", "GTlsInteractionClass.ask_password"})
+    @Covers({"g_tls_certificate_new_from_pkcs11_uris", "GTlsInteractionClass.ask_password", "g_tls_password_get_warning"})
     void pinPromptFromTheTokenReachesJava(@TempDir Path dir) throws Exception {
         Path pki = LoopbackPair.pki("ca.pem").getParent();
         Process token;
@@ -56,8 +56,9 @@ class Pkcs11PinTest {
         List<String> asked = lines.stream().filter(l -> l.startsWith("ASKED ")).toList();
         assertEquals(2, asked.size(), out);
         // GnuTLS's PIN callback runs on the backend's handshake worker: a GLib thread the glue attached.
-        assertEquals("ASKED [PKCS11_USER] on native", asked.get(0));
-        assertTrue(asked.get(1).startsWith("ASKED [RETRY, MANY_TRIES, PKCS11_USER]"), asked.get(1));
+        assertEquals("ASKED [PKCS11_USER] on native warning: null", asked.get(0));
+        assertTrue(asked.get(1).startsWith("ASKED [RETRY, MANY_TRIES, PKCS11_USER] on native warning: "), asked.get(1));
+        assertTrue(asked.get(1).contains("incorrect"), asked.get(1)); // GnuTLS's "passwords entered have been incorrect"
     }
 
     private static String value(String output, String key) {

@@ -17,7 +17,7 @@ public final class Pkcs11Probe {
             @Override
             protected TlsInteractionResult askPassword(TlsPassword password) {
                 asked.add(password.flags() + " on " + (Thread.currentThread().getName().startsWith("gdtls-native-")
-                        ? "native" : Thread.currentThread().getName()));
+                        ? "native" : Thread.currentThread().getName()) + " warning: " + password.warning());
                 password.setValue((asked.size() == 1 ? "0000" : "1234").toCharArray());
                 return TlsInteractionResult.HANDLED;
             }
