@@ -159,15 +159,20 @@ public class GioPreset implements InfoMapper {
                 "GHashTable", "GString", "GMainLoop", "GThread", "GObjectConstructParam",
                 "GSignalQuery", "GSignalInvocationHint", "GInitiallyUnowned", "GInitiallyUnownedClass",
                 "GTypeInfo", "GInterfaceInfo", "GEnumValue", "GFlagsValue", "GTimeVal", "GIConv", "GCClosure",
-                "GParameter", "GWeakRef", "GTypeValueTable",
-                // function-pointer typedefs of gtypes.h/gclosure.h: the glue passes its own C functions instead
-                "GDestroyNotify", "GDuplicateFunc", "GCopyFunc", "GCallback", "GClosureNotify", "GClosureMarshal",
-                "GSignalEmissionHook", "GSignalAccumulator", "GSourceFunc", "GFunc", "GCompareFunc",
-                "GCompareDataFunc", "GHFunc", "GEqualFunc", "GHashFunc", "GVaClosureMarshal", "GSignalCVaMarshaller",
-                "GTypeClassCacheFunc", "GTypeInterfaceCheckFunc", "GBaseInitFunc", "GBaseFinalizeFunc",
-                "GClassInitFunc", "GClassFinalizeFunc", "GInstanceInitFunc", "GInterfaceInitFunc",
-                "GInterfaceFinalizeFunc", "GIOStreamClass", "GCond", "GMutex", "GPollFunc")) {
+                "GParameter", "GWeakRef", "GTypeValueTable", "GIOStreamClass", "GCond", "GMutex")) {
             infoMap.put(new Info(type).cast().pointerTypes("Pointer"));
+        }
+        // Function-pointer typedefs, passed by value as plain C pointers (the cast keeps the C type). The binding
+        // passes the glue's C trampolines (e.g. gdtls_async_ready_callback()), never JavaCPP FunctionPointers, so
+        // there is one callback mechanism: a registry handle as user data.
+        for (String type : List.of("GDestroyNotify", "GDuplicateFunc", "GCopyFunc", "GCallback", "GClosureNotify",
+                "GClosureMarshal", "GSignalEmissionHook", "GSignalAccumulator", "GSourceFunc", "GFunc",
+                "GCompareFunc", "GCompareDataFunc", "GHFunc", "GEqualFunc", "GHashFunc", "GVaClosureMarshal",
+                "GSignalCVaMarshaller", "GTypeClassCacheFunc", "GTypeInterfaceCheckFunc", "GBaseInitFunc",
+                "GBaseFinalizeFunc", "GClassInitFunc", "GClassFinalizeFunc", "GInstanceInitFunc",
+                "GInterfaceInitFunc", "GInterfaceFinalizeFunc", "GPollFunc",
+                "GAsyncReadyCallback", "GDatagramBasedSourceFunc", "GCancellableSourceFunc")) {
+            infoMap.put(new Info(type).cast().valueTypes("Pointer").pointerTypes("Pointer"));
         }
     }
 
@@ -187,8 +192,10 @@ public class GioPreset implements InfoMapper {
                 "g_closure_new_object", "g_object_watch_closure", "g_signal_set_va_marshaller",
                 "g_socket_receive_message", "g_socket_send_message", "g_socket_send_message_with_timeout",
                 "g_clear_error", "g_propagate_prefixed_error", "g_prefix_error", "g_set_error",
-                "g_propagate_error", "g_error_new", "g_io_error_from_win32_error", "G_DEFINE_AUTOPTR_CLEANUP_FUNC", "G_SIGNAL_TYPE_STATIC_SCOPE", "G_MEM_ALIGN", "G_VALUE_INIT", "G_SOURCE_REMOVE", "G_SOURCE_CONTINUE",
-                "GChildWatchFunc", "g_child_watch_add", "g_child_watch_add_full", "g_child_watch_source_new", "g_list_free1", "g_steal_pointer", "g_clear_pointer")
+                "g_propagate_error", "g_error_new", "g_io_error_from_win32_error", "G_DEFINE_AUTOPTR_CLEANUP_FUNC",
+                "G_SIGNAL_TYPE_STATIC_SCOPE", "G_MEM_ALIGN", "G_VALUE_INIT", "G_SOURCE_REMOVE", "G_SOURCE_CONTINUE",
+                "GChildWatchFunc", "g_child_watch_add", "g_child_watch_add_full", "g_child_watch_source_new",
+                "g_list_free1", "g_steal_pointer", "g_clear_pointer")
                 .skip());
     }
 }
