@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
@@ -51,6 +53,11 @@ public abstract sealed class DtlsConnection implements Closeable
     private final GDatagramBased datagramBased; // the same object, typed for the g_datagram_based_* calls
     private final SignalConnections<DtlsConnection> signals;
     private final DatagramIo io = new DatagramIo();
+    /**
+     * Set while a handshake (sync or async) runs. glib-networking 2.74 aborts the process (an assertion on
+     * handshake_context) when a second handshake starts during one, so the binding refuses it first.
+     */
+    private final AtomicBoolean handshaking = new AtomicBoolean();
 
     DtlsConnection(GDatagramBased owned, String what) {
         long address = owned.address();
@@ -82,12 +89,25 @@ public abstract sealed class DtlsConnection implements Closeable
     public void handshake(Cancellable cancellable) throws GioException {
         GDtlsConnection conn = acquireForIo();
         try {
-            GError error = GErrors.slot();
-            Gio.g_dtls_connection_handshake(conn, Cancellable.acquire(cancellable), error);
-            GErrors.check(error);
+            beginHandshake();
+            try {
+                GError error = GErrors.slot();
+                Gio.g_dtls_connection_handshake(conn, Cancellable.acquire(cancellable), error);
+                GErrors.check(error);
+            } finally {
+                Cancellable.release(cancellable);
+                handshaking.set(false);
+            }
         } finally {
-            Cancellable.release(cancellable);
             handle.release();
+        }
+    }
+
+    /** Refuses a second concurrent handshake with {@code PENDING} instead of letting glib-networking abort. */
+    private void beginHandshake() throws IOErrorException {
+        if (!handshaking.compareAndSet(false, true)) {
+            throw new IOErrorException(IOErrorEnum.PENDING.code(), "A handshake is already in progress on this "
+                    + "connection (glib-networking 2.74 would abort the process on a second one)");
         }
     }
 
@@ -170,6 +190,85 @@ public abstract sealed class DtlsConnection implements Closeable
         } finally {
             handle.release();
         }
+    }
+
+    // ---- asynchronous operations (on a MainContextPump) ----------------------------------------------------
+
+    /** {@link #handshakeAsync(MainContextPump, int, Cancellable)} on the default pump, default priority. */
+    public CompletableFuture<Void> handshakeAsync() {
+        return handshakeAsync(MainContextPump.defaultPump(), Gio.G_PRIORITY_DEFAULT, null);
+    }
+
+    /**
+     * {@code g_dtls_connection_handshake_async}: the handshake, started on {@code pump}'s thread. Listeners of
+     * {@code accept-certificate} and {@code notify} run on that thread meanwhile (do not block there), and the
+     * future completes there. Cancelling the future (or {@code cancellable}) cancels the handshake: the future
+     * then completes with a {@link java.util.concurrent.CancellationException}. Failures complete it with the
+     * {@link GioException} a sync {@link #handshake()} would throw.
+     *
+     * @param ioPriority a GLib priority, e.g. {@code 0} (G_PRIORITY_DEFAULT)
+     * @param cancellable null for one owned by the operation
+     */
+    @Wraps({"g_dtls_connection_handshake_async", "g_dtls_connection_handshake_finish"})
+    public CompletableFuture<Void> handshakeAsync(MainContextPump pump, int ioPriority, Cancellable cancellable) {
+        Objects.requireNonNull(pump, "pump");
+        try {
+            beginHandshake();
+        } catch (IOErrorException pending) {
+            return CompletableFuture.failedFuture(pending);
+        }
+        try {
+            return AsyncOperation.start(pump, this, handle, cancellable,
+                    (conn, c, callback, data) -> Gio.g_dtls_connection_handshake_async(conn, ioPriority, c, callback, data),
+                    (conn, result, error) -> {
+                        Gio.g_dtls_connection_handshake_finish(conn, result, error);
+                        GErrors.check(error);
+                        return null;
+                    }, () -> handshaking.set(false));
+        } catch (RuntimeException e) {
+            handshaking.set(false);
+            throw e;
+        }
+    }
+
+    /**
+     * {@code g_dtls_connection_shutdown_async}. Note GIO's own bug (still upstream): the async shutdown ignores
+     * its read/write arguments and shuts both directions.
+     */
+    @Wraps({"g_dtls_connection_shutdown_async", "g_dtls_connection_shutdown_finish"})
+    public CompletableFuture<Void> shutdownAsync(boolean read, boolean write, MainContextPump pump, int ioPriority,
+                                                 Cancellable cancellable) {
+        Objects.requireNonNull(pump, "pump");
+        return AsyncOperation.start(pump, this, handle, cancellable,
+                (conn, c, callback, data) -> Gio.g_dtls_connection_shutdown_async(conn, read ? 1 : 0, write ? 1 : 0,
+                        ioPriority, c, callback, data),
+                (conn, result, error) -> {
+                    Gio.g_dtls_connection_shutdown_finish(conn, result, error);
+                    GErrors.check(error);
+                    return null;
+                }, null);
+    }
+
+    /** {@link #closeAsync(MainContextPump, int, Cancellable)} on the default pump, default priority. */
+    public CompletableFuture<Void> closeAsync() {
+        return closeAsync(MainContextPump.defaultPump(), Gio.G_PRIORITY_DEFAULT, null);
+    }
+
+    /**
+     * {@code g_dtls_connection_close_async}; once the operation is over (GIO reported back, or it never started),
+     * this wrapper is closed as by {@link #close()} (listeners disconnected, reference dropped), whatever the
+     * outcome.
+     */
+    @Wraps({"g_dtls_connection_close_async", "g_dtls_connection_close_finish"})
+    public CompletableFuture<Void> closeAsync(MainContextPump pump, int ioPriority, Cancellable cancellable) {
+        Objects.requireNonNull(pump, "pump");
+        return AsyncOperation.start(pump, this, handle, cancellable,
+                (conn, c, callback, data) -> Gio.g_dtls_connection_close_async(conn, ioPriority, c, callback, data),
+                (conn, result, error) -> {
+                    Gio.g_dtls_connection_close_finish(conn, result, error);
+                    GErrors.check(error);
+                    return null;
+                }, handle::close);
     }
 
     // ---- state after the handshake ------------------------------------------------------------------------

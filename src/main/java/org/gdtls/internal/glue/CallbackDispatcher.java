@@ -19,6 +19,8 @@ public final class CallbackDispatcher {
     public static final int NOTIFY = Gio.GDTLS_CALLBACK_NOTIFY;
     public static final int ASK_PASSWORD = Gio.GDTLS_CALLBACK_ASK_PASSWORD;
     public static final int REQUEST_CERTIFICATE = Gio.GDTLS_CALLBACK_REQUEST_CERTIFICATE;
+    public static final int ASYNC_READY = Gio.GDTLS_CALLBACK_ASYNC_READY;
+    public static final int INVOKE = Gio.GDTLS_CALLBACK_INVOKE;
 
     private static final Map<Long, CallbackTarget> TARGETS = new ConcurrentHashMap<>();
     private static final AtomicLong NEXT_HANDLE = new AtomicLong(1);

@@ -1,0 +1,181 @@
+package org.gdtls;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.bytedeco.javacpp.Pointer;
+import org.gdtls.internal.gen.GAsyncResult;
+import org.gdtls.internal.gen.GCancellable;
+import org.gdtls.internal.gen.GError;
+import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.glue.CallbackDispatcher;
+import org.gdtls.internal.glue.CallbackErrors;
+import org.gdtls.internal.glue.CallbackTarget;
+import org.gdtls.internal.glue.GErrors;
+import org.gdtls.internal.glue.ObjectHandle;
+import org.gdtls.internal.glue.RawPointer;
+
+/**
+ * One GIO {@code _async}/{@code _finish} call as a {@link CompletableFuture}. Started on the pump's thread;
+ * from start to completion it holds a lease on its object and on the cancellable, and the callback registry
+ * holds it (and through it the object's wrapper) strongly, so a wrapper dropped by the application stays valid
+ * until GIO calls back. Cancelling the future cancels the GCancellable; GIO's {@code G_IO_ERROR_CANCELLED}
+ * completes it with a {@link CancellationException}.
+ */
+final class AsyncOperation<P extends Pointer, T> implements CallbackTarget {
+    @FunctionalInterface
+    interface Starter<P> {
+        void start(P object, GCancellable cancellable, Pointer callback, Pointer userData);
+    }
+
+    @FunctionalInterface
+    interface Finisher<P, T> {
+        /** Calls the {@code _finish} function; throws its GError ({@link GErrors#check}). */
+        T finish(P object, GAsyncResult result, GError error) throws GioException;
+    }
+
+    private static final Pointer CALLBACK = new RawPointer(Gio.gdtls_async_ready_callback().address());
+
+    private final MainContextPump pump;
+    private final Object owner; // the wrapper: kept reachable while GIO works on its object
+    private final ObjectHandle<P> target;
+    private final Cancellable cancellable;
+    private final boolean ownCancellable;
+    private final Finisher<P, T> finisher;
+    private final Runnable onEnd;
+    private final AtomicBoolean released = new AtomicBoolean();
+    private P object;
+    final CompletableFuture<T> future = new CompletableFuture<>() {
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            cancelNative();
+            return cancelled;
+        }
+    };
+
+    private AsyncOperation(MainContextPump pump, Object owner, ObjectHandle<P> target, Cancellable cancellable,
+                           Finisher<P, T> finisher, Runnable onEnd) {
+        this.pump = pump;
+        this.owner = owner;
+        this.target = target;
+        this.ownCancellable = cancellable == null;
+        this.cancellable = cancellable == null ? new Cancellable() : cancellable;
+        this.finisher = finisher;
+        this.onEnd = onEnd;
+    }
+
+    /**
+     * Starts {@code starter} on the pump's thread. {@code onEnd} (may be null) runs once the operation is over
+     * for GIO: after it reported back, or if it never started (cancelled first, object closed, pump shut down),
+     * whatever the outcome (e.g. closeAsync drops the wrapper's reference).
+     */
+    static <P extends Pointer, T> CompletableFuture<T> start(MainContextPump pump, Object owner, ObjectHandle<P> target,
+            Cancellable cancellable, Starter<P> starter, Finisher<P, T> finisher, Runnable onEnd) {
+        AsyncOperation<P, T> op = new AsyncOperation<>(pump, owner, target, cancellable, finisher, onEnd);
+        pump.execute(() -> op.begin(starter));
+        return op.future;
+    }
+
+    private void begin(Starter<P> starter) {
+        if (future.isDone()) {
+            endWithoutGio(); // cancelled before it started
+            return;
+        }
+        GCancellable c;
+        try {
+            object = target.acquire();
+        } catch (IllegalStateException closed) {
+            future.completeExceptionally(new IOErrorException(IOErrorEnum.CLOSED.code(), "Connection is closed"));
+            endWithoutGio();
+            return;
+        }
+        try {
+            c = Cancellable.acquire(cancellable);
+        } catch (IllegalStateException closed) {
+            target.release();
+            future.completeExceptionally(new IllegalStateException("the Cancellable is closed"));
+            endWithoutGio();
+            return;
+        }
+        long handle = CallbackDispatcher.register(this);
+        pump.track(this);
+        starter.start(object, c, CALLBACK, new RawPointer(handle));
+    }
+
+    /** The GAsyncReadyCallback, on the pump's thread. One-shot: the registry entry goes with it. */
+    @Override
+    public long invoke(long handle, int kind, long source, long result, long unused) {
+        CallbackDispatcher.unregister(handle);
+        if (kind != CallbackDispatcher.ASYNC_READY || released.get()) {
+            return 0; // abandoned by a pump shutdown: nothing of ours may be touched any more
+        }
+        try {
+            T value = finisher.finish(object, new GAsyncResult(new RawPointer(result)), GErrors.slot());
+            future.complete(value);
+        } catch (IOErrorException e) {
+            if (e.code() == IOErrorEnum.CANCELLED) {
+                CancellationException cancelled = new CancellationException(e.getMessage());
+                cancelled.initCause(e);
+                future.completeExceptionally(cancelled);
+            } else {
+                future.completeExceptionally(e);
+            }
+        } catch (Throwable t) {
+            future.completeExceptionally(t);
+        } finally {
+            runOnEnd();
+            releaseNative();
+        }
+        return 0;
+    }
+
+    private void endWithoutGio() {
+        closeOwnCancellable();
+        runOnEnd();
+    }
+
+    private void runOnEnd() {
+        if (onEnd != null) {
+            try {
+                onEnd.run();
+            } catch (Throwable t) {
+                CallbackErrors.report("completion of " + owner, t);
+            }
+        }
+    }
+
+    /** g_cancellable_cancel on this operation's cancellable (GIO reports CANCELLED within about a second). */
+    void cancelNative() {
+        try {
+            cancellable.cancel();
+        } catch (IllegalStateException closed) {
+            // the operation is over and its own cancellable already closed
+        }
+    }
+
+    /** At pump shutdown: completes the future; if no one will ever iterate the context, lets go of the object. */
+    void abandon(Throwable reason) {
+        future.completeExceptionally(reason);
+        if (!pump.isAttached() && !released.get()) {
+            runOnEnd();
+            releaseNative();
+        }
+    }
+
+    private void releaseNative() {
+        if (released.compareAndSet(false, true)) {
+            Cancellable.release(cancellable);
+            target.release();
+            pump.untrack(this);
+            closeOwnCancellable();
+        }
+    }
+
+    private void closeOwnCancellable() {
+        if (ownCancellable) {
+            cancellable.close();
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package org.gdtls;
+
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.gdtls.internal.gen.GMainContext;
+import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.glue.CallbackDispatcher;
+import org.gdtls.internal.glue.CallbackErrors;
+import org.gdtls.internal.glue.NativeLibrary;
+import org.gdtls.internal.glue.RawPointer;
+
+/**
+ * A {@code GMainContext} that GIO's asynchronous operations report to, so they become
+ * {@link java.util.concurrent.CompletableFuture}s without the application writing a main loop.
+ *
+ * <p>{@link #start(String)} creates a context and a daemon thread that owns and iterates it (the JVM's exit is
+ * never blocked by it). {@link #attach(long)} uses a context the application already iterates (a GNOME app's
+ * main loop): then no thread is started and everything runs on the application's loop thread.
+ *
+ * <p>Async operations are started <em>on</em> the context's thread ({@code g_main_context_invoke}), because GIO
+ * captures the thread-default context when an operation starts. Signals emitted during an async handshake
+ * ({@code accept-certificate}, {@code notify}) and future completions run on that thread too.
+ * <strong>Never block on it</strong>: a blocking GIO call there fails ("Cannot perform blocking operation
+ * during TLS handshake") and every other operation of the pump waits. Hand work off with
+ * {@code thenApplyAsync(..., executor)}.
+ */
+public final class MainContextPump implements AutoCloseable {
+    private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
+    private static final Object DEFAULT_LOCK = new Object();
+    private static MainContextPump defaultPump;
+
+    private final GMainContext context;      // one reference owned by this pump
+    private final Thread thread;             // null when attached to an application's context
+    private final Set<AsyncOperation<?, ?>> pending = ConcurrentHashMap.newKeySet();
+    private volatile boolean running = true;
+
+    private MainContextPump(GMainContext context, String threadName) {
+        this.context = context;
+        if (threadName == null) {
+            this.thread = null;
+            return;
+        }
+        this.thread = new Thread(this::iterate, threadName);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** The pump async calls use when given none: started on first use, named {@code gdtls-pump}. */
+    public static MainContextPump defaultPump() {
+        synchronized (DEFAULT_LOCK) {
+            if (defaultPump == null || !defaultPump.running) {
+                defaultPump = start("gdtls-pump");
+            }
+            return defaultPump;
+        }
+    }
+
+    /** {@code g_main_context_new} and a daemon thread that owns and iterates it. */
+    @Wraps({"g_main_context_new", "g_main_context_iteration", "g_main_context_push_thread_default"})
+    public static MainContextPump start(String threadName) {
+        Objects.requireNonNull(threadName, "threadName");
+        NativeLibrary.ensureLoaded();
+        return new MainContextPump(Gio.g_main_context_new(), threadName + "-" + THREAD_NUMBER.incrementAndGet());
+    }
+
+    /**
+     * Uses a {@code GMainContext*} the application iterates itself (0 for the global default context, as a
+     * GNOME application's main loop uses). No thread is started; callbacks arrive on the application's loop
+     * thread, and nothing completes while the application does not iterate the context.
+     */
+    @Wraps({"g_main_context_ref", "g_main_context_default"})
+    public static MainContextPump attach(long gMainContextAddress) {
+        NativeLibrary.ensureLoaded();
+        GMainContext ctx = gMainContextAddress == 0 ? Gio.g_main_context_default()
+                : new GMainContext(new RawPointer(gMainContextAddress));
+        return new MainContextPump(Gio.g_main_context_ref(ctx), null);
+    }
+
+    /** The {@code GMainContext*} this pump dispatches on, e.g. to iterate it from the application. */
+    public long contextAddress() {
+        return context.address();
+    }
+
+    /** Whether this pump uses a context the application iterates ({@link #attach}). */
+    public boolean isAttached() {
+        return thread == null;
+    }
+
+    /** Whether the calling thread is the pump's own thread (always false when attached). */
+    public boolean isPumpThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
+
+    /**
+     * {@code g_main_context_invoke}: runs {@code task} on the context's thread, with the context pushed as
+     * thread-default (so GIO async calls started there report back to it); at once if called on that thread.
+     * An exception from {@code task} is reported ({@link Gdtls#setCallbackExceptionHandler}), never thrown into C.
+     */
+    @Wraps("g_main_context_invoke_full")
+    public void execute(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        if (!running) {
+            throw new IllegalStateException("pump is shut down");
+        }
+        long handle = CallbackDispatcher.register((h, kind, a0, a1, a2) -> {
+            if (kind == CallbackDispatcher.INVOKE) {
+                try {
+                    task.run();
+                } catch (Throwable t) {
+                    CallbackErrors.report("task on " + this, t);
+                }
+            }
+            return 0;
+        });
+        Gio.gdtls_context_invoke(context, Gio.G_PRIORITY_DEFAULT, handle);
+    }
+
+    void track(AsyncOperation<?, ?> operation) {
+        pending.add(operation);
+    }
+
+    void untrack(AsyncOperation<?, ?> operation) {
+        pending.remove(operation);
+    }
+
+    /** Operations started through this pump that have not completed. */
+    public int pendingOperations() {
+        return pending.size();
+    }
+
+    /**
+     * Shuts the pump down: cancels every pending operation, lets GIO report them (up to {@code grace}), then
+     * completes the futures still pending exceptionally, stops the thread and drops the context. Idempotent.
+     * An attached pump only stops accepting work (the application's loop keeps the context).
+     */
+    public void shutdown(long grace, TimeUnit unit) {
+        if (!running) {
+            return;
+        }
+        for (AsyncOperation<?, ?> op : pending) {
+            op.cancelNative();
+        }
+        long deadline = System.nanoTime() + unit.toNanos(grace);
+        while (!pending.isEmpty() && System.nanoTime() < deadline && (thread != null || !isPumpThread())) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        running = false;
+        for (AsyncOperation<?, ?> op : pending) {
+            op.abandon(new IllegalStateException("pump shut down before the operation completed"));
+        }
+        if (thread != null) {
+            Gio.g_main_context_wakeup(context);
+            if (!isPumpThread()) {
+                try {
+                    thread.join(TimeUnit.SECONDS.toMillis(5));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        } else {
+            Gio.g_main_context_unref(context);
+        }
+    }
+
+    /** {@link #shutdown} with a 2 s grace period. */
+    @Override
+    public void close() {
+        shutdown(2, TimeUnit.SECONDS);
+    }
+
+    private void iterate() {
+        Gio.g_main_context_push_thread_default(context); // acquires the context for this thread's whole life
+        try {
+            while (running) {
+                Gio.g_main_context_iteration(context, 1);
+            }
+        } catch (Throwable t) {
+            CallbackErrors.report("pump " + Thread.currentThread().getName(), t);
+        } finally {
+            Gio.g_main_context_pop_thread_default(context);
+            Gio.g_main_context_unref(context);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MainContextPump[" + (thread != null ? thread.getName() : "attached") + (running ? "" : ", shut down") + "]";
+    }
+}
