@@ -17,6 +17,8 @@ G_BEGIN_DECLS
 #define GDTLS_CALLBACK_REQUEST_CERTIFICATE 4 /* GTlsInteractionClass.request_certificate of GdtlsInteraction */
 #define GDTLS_CALLBACK_ASYNC_READY 5        /* GAsyncReadyCallback: (GObject *source, GAsyncResult *result) */
 #define GDTLS_CALLBACK_INVOKE 6             /* GSourceFunc run by gdtls_context_invoke */
+#define GDTLS_CALLBACK_CANCELLED 7          /* GCancellable::cancelled, connected by gdtls_cancellable_connect */
+#define GDTLS_CALLBACK_DATAGRAM_READY 8     /* GDatagramBasedSourceFunc: (GDatagramBased*, GIOCondition) -> keep? */
 
 /* Glue errors returned by gdtls_glue_init. */
 #define GDTLS_GLUE_OK 0
@@ -57,6 +59,23 @@ gpointer gdtls_async_ready_callback(void);
  * after the call, or if the context is destroyed first.
  */
 void gdtls_context_invoke(GMainContext *context, int priority, gint64 handle);
+
+/*
+ * g_cancellable_connect() with the trampoline (GDTLS_CALLBACK_CANCELLED); runs at once if already cancelled.
+ * Returns the handler id for g_cancellable_disconnect(), or 0 if it ran at once.
+ */
+gulong gdtls_cancellable_connect(GCancellable *cancellable, gint64 handle);
+
+/*
+ * g_datagram_based_create_source() for `condition`, with the trampoline as callback (GDTLS_CALLBACK_DATAGRAM_READY:
+ * Java returns nonzero to keep the source), attached to `context`. Returns a new reference to the source, for
+ * gdtls_source_destroy(); GDTLS_CALLBACK_RELEASE follows when GLib frees the callback.
+ */
+GSource *gdtls_datagram_source_attach(GDatagramBased *datagram_based, GIOCondition condition,
+                                      GCancellable *cancellable, GMainContext *context, gint64 handle);
+
+/* g_source_destroy() then g_source_unref(): for sources returned by gdtls_datagram_source_attach. */
+void gdtls_source_destroy(GSource *source);
 
 /* G_OBJECT_TYPE_NAME() is a macro: this gives it a symbol. */
 const char *gdtls_object_type_name(gpointer instance);

@@ -45,3 +45,40 @@ GDTLS_EXPORT void gdtls_context_invoke(GMainContext *context, int priority, gint
   invocation->handle = handle;
   g_main_context_invoke_full(context, priority, on_invoke, invocation, on_invoke_done);
 }
+
+static void on_cancelled(GCancellable *cancellable, gpointer data)
+{
+  gdtls_call_java(GDTLS_CALLBACK_CANCELLED, HANDLE(data), 0, 0, 0);
+}
+
+static void release_handle(gpointer data)
+{
+  gdtls_call_java(GDTLS_CALLBACK_RELEASE, HANDLE(data), 0, 0, 0);
+}
+
+GDTLS_EXPORT gulong gdtls_cancellable_connect(GCancellable *cancellable, gint64 handle)
+{
+  return g_cancellable_connect(cancellable, G_CALLBACK(on_cancelled), (gpointer) (gintptr) handle, release_handle);
+}
+
+static gboolean on_datagram_ready(GDatagramBased *datagram_based, GIOCondition condition, gpointer data)
+{
+  return gdtls_call_java(GDTLS_CALLBACK_DATAGRAM_READY, HANDLE(data), ADDRESS(datagram_based), (gint64) condition, 0)
+         != 0;
+}
+
+GDTLS_EXPORT GSource *gdtls_datagram_source_attach(GDatagramBased *datagram_based, GIOCondition condition,
+                                                   GCancellable *cancellable, GMainContext *context, gint64 handle)
+{
+  GSource *source = g_datagram_based_create_source(datagram_based, condition, cancellable);
+  g_source_set_callback(source, (GSourceFunc) (void (*)(void)) on_datagram_ready, (gpointer) (gintptr) handle,
+                        release_handle);
+  g_source_attach(source, context);
+  return source;
+}
+
+GDTLS_EXPORT void gdtls_source_destroy(GSource *source)
+{
+  g_source_destroy(source);
+  g_source_unref(source);
+}

@@ -1,7 +1,15 @@
 package org.gdtls;
 
+import java.lang.ref.WeakReference;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
 import org.gdtls.internal.gen.GCancellable;
 import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.glue.CallbackDispatcher;
+import org.gdtls.internal.glue.CallbackErrors;
+import org.gdtls.internal.glue.CallbackTarget;
 import org.gdtls.internal.glue.NativeLibrary;
 import org.gdtls.internal.glue.ObjectHandle;
 
@@ -11,6 +19,7 @@ import org.gdtls.internal.glue.ObjectHandle;
  */
 public final class Cancellable implements AutoCloseable {
     final ObjectHandle<GCancellable> handle;
+    private final Map<Long, Runnable> listeners = new ConcurrentHashMap<>();
 
     /** {@code g_cancellable_new}. */
     @Wraps("g_cancellable_new")
@@ -41,9 +50,70 @@ public final class Cancellable implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code g_cancellable_connect}: runs {@code listener} when this is cancelled, on the thread that cancels
+     * (at once, on this thread, if it already is). The listener is held by this Cancellable only. Do not close
+     * the returned subscription from inside the listener ({@code g_cancellable_disconnect} would wait for it).
+     */
+    @Wraps({"g_cancellable_connect", "g_cancellable_disconnect"})
+    public Subscription onCancel(Runnable listener) {
+        Objects.requireNonNull(listener, "listener");
+        GCancellable c = handle.acquire();
+        try {
+            long registryHandle = CallbackDispatcher.register(new Target(new WeakReference<>(this)));
+            listeners.put(registryHandle, listener);
+            long handlerId = Gio.gdtls_cancellable_connect(c, registryHandle);
+            if (handlerId == 0) {
+                listeners.remove(registryHandle); // already cancelled: it ran and GLib released the handle
+                return () -> { };
+            }
+            return () -> {
+                if (listeners.remove(registryHandle) == null) {
+                    return;
+                }
+                GCancellable self;
+                try {
+                    self = handle.acquire();
+                } catch (IllegalStateException closed) {
+                    return;
+                }
+                try {
+                    Gio.g_cancellable_disconnect(self, handlerId);
+                } finally {
+                    handle.release();
+                }
+            };
+        } finally {
+            handle.release();
+        }
+    }
+
     @Override
     public void close() {
         handle.close();
+    }
+
+    /** Reaches the Cancellable weakly, so a listener capturing it does not keep it alive through the registry. */
+    private static final class Target implements CallbackTarget {
+        private final WeakReference<Cancellable> cancellable;
+
+        Target(WeakReference<Cancellable> cancellable) {
+            this.cancellable = cancellable;
+        }
+
+        @Override
+        public long invoke(long registryHandle, int kind, long a0, long a1, long a2) {
+            Cancellable c = cancellable.get();
+            Runnable listener = c == null ? null : c.listeners.get(registryHandle);
+            if (kind == CallbackDispatcher.CANCELLED && listener != null) {
+                try {
+                    listener.run();
+                } catch (Throwable t) {
+                    CallbackErrors.report("Cancellable listener " + listener, t);
+                }
+            }
+            return 0;
+        }
     }
 
     /** The native pointer for the duration of a call that holds a lease ({@code null} stays null). */

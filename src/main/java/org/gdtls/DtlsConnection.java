@@ -53,6 +53,7 @@ public abstract sealed class DtlsConnection implements Closeable
     private final GDatagramBased datagramBased; // the same object, typed for the g_datagram_based_* calls
     private final SignalConnections<DtlsConnection> signals;
     private final DatagramIo io = new DatagramIo();
+    private final Set<Subscription> watches = ConcurrentHashMap.newKeySet();
     /**
      * Set while a handshake (sync or async) runs. glib-networking 2.74 aborts the process (an assertion on
      * handshake_context) when a second handshake starts during one, so the binding refuses it first.
@@ -269,6 +270,73 @@ public abstract sealed class DtlsConnection implements Closeable
                     GErrors.check(error);
                     return null;
                 }, handle::close);
+    }
+
+    /**
+     * {@code g_datagram_based_create_source}: calls {@code callback} on {@code pump}'s thread whenever the
+     * connection is ready for {@code conditions} (e.g. {@link IOCondition#IN}); it keeps watching while the
+     * callback returns true. Close the subscription to stop; closing the connection stops it too.
+     */
+    @Wraps("g_datagram_based_create_source")
+    public Subscription watch(MainContextPump pump, Set<IOCondition> conditions, Cancellable cancellable,
+                              java.util.function.Predicate<Set<IOCondition>> callback) {
+        Objects.requireNonNull(pump, "pump");
+        Objects.requireNonNull(conditions, "conditions");
+        Objects.requireNonNull(callback, "callback");
+        handle.acquire();
+        try {
+            DatagramWatch watch = DatagramWatch.start(pump, datagramBased, conditions, cancellable, callback);
+            watches.add(watch);
+            return () -> {
+                watches.remove(watch);
+                watch.close();
+            };
+        } finally {
+            handle.release();
+        }
+    }
+
+    /**
+     * Receives one datagram into {@code buffer} without blocking any thread: it waits on {@code pump} for the
+     * connection to be readable ({@link #watch}), then receives with a zero timeout there. Completes with the
+     * datagram's length, -1 once the peer has closed, or the receive's {@link GioException}. Cancelling the
+     * future stops waiting.
+     */
+    @Wraps({"g_datagram_based_create_source", "g_datagram_based_receive_messages"})
+    public CompletableFuture<Integer> receiveAsync(ByteBuffer buffer, MainContextPump pump) {
+        Objects.requireNonNull(buffer, "buffer");
+        Objects.requireNonNull(pump, "pump");
+        CompletableFuture<Integer> future = new CompletableFuture<>();
+        pump.execute(() -> {
+            if (future.isDone() || tryReceive(buffer, future)) {
+                return;
+            }
+            try {
+                Subscription watching = watch(pump, Set.of(IOCondition.IN), null, ready -> !tryReceive(buffer, future));
+                future.whenComplete((n, t) -> watching.close());
+            } catch (IllegalStateException closed) {
+                future.completeExceptionally(new IOErrorException(IOErrorEnum.CLOSED.code(), "Connection is closed"));
+            }
+        });
+        return future;
+    }
+
+    /** One non-blocking receive for receiveAsync: false if nothing was ready (keep waiting). */
+    private boolean tryReceive(ByteBuffer buffer, CompletableFuture<Integer> future) {
+        if (future.isDone()) {
+            return true;
+        }
+        try {
+            future.complete(receive(buffer, Duration.ZERO));
+        } catch (IOErrorException e) {
+            if (e.code() == IOErrorEnum.WOULD_BLOCK) {
+                return false;
+            }
+            future.completeExceptionally(e);
+        } catch (Throwable t) {
+            future.completeExceptionally(t);
+        }
+        return true;
     }
 
     // ---- state after the handshake ------------------------------------------------------------------------
@@ -748,6 +816,10 @@ public abstract sealed class DtlsConnection implements Closeable
 
     /** Runs once, when the last native call on a closed connection ends. */
     private void releaseNativeState() {
+        for (Subscription watch : watches) {
+            watch.close();
+        }
+        watches.clear();
         signals.disconnectAll(new RawPointer(handle.address()));
         io.free();
     }

@@ -21,6 +21,8 @@ public final class CallbackDispatcher {
     public static final int REQUEST_CERTIFICATE = Gio.GDTLS_CALLBACK_REQUEST_CERTIFICATE;
     public static final int ASYNC_READY = Gio.GDTLS_CALLBACK_ASYNC_READY;
     public static final int INVOKE = Gio.GDTLS_CALLBACK_INVOKE;
+    public static final int CANCELLED = Gio.GDTLS_CALLBACK_CANCELLED;
+    public static final int DATAGRAM_READY = Gio.GDTLS_CALLBACK_DATAGRAM_READY;
 
     private static final Map<Long, CallbackTarget> TARGETS = new ConcurrentHashMap<>();
     private static final AtomicLong NEXT_HANDLE = new AtomicLong(1);

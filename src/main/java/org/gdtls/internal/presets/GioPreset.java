@@ -1,13 +1,23 @@
 package org.gdtls.internal.presets;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.bytedeco.javacpp.Loader;
 
 import org.bytedeco.javacpp.annotation.Platform;
 import org.bytedeco.javacpp.annotation.Properties;
+import org.bytedeco.javacpp.tools.BuildEnabled;
 import org.bytedeco.javacpp.tools.Info;
 import org.bytedeco.javacpp.tools.InfoMap;
 import org.bytedeco.javacpp.tools.InfoMapper;
+import org.bytedeco.javacpp.tools.Logger;
 
 /**
  * The JavaCPP preset: which headers are parsed into the generated layer ({@code org.gdtls.internal.gen}) and how
@@ -62,10 +72,18 @@ import org.bytedeco.javacpp.tools.InfoMapper;
                 cinclude = {"glib.h", "glib-object.h", "gio/gio.h"},
                 link = {"gdtls-glue", "gio-2.0@.0", "gobject-2.0@.0", "glib-2.0@.0"},
                 compiler = "cpp11"))
-public class GioPreset implements InfoMapper {
+public class GioPreset implements InfoMapper, BuildEnabled {
+
+    private List<String> includePaths = List.of();
+
+    @Override
+    public void init(Logger logger, java.util.Properties properties, String encoding) {
+        includePaths = Loader.loadProperties(GioPreset.class, properties, true).get("platform.includepath");
+    }
 
     @Override
     public void map(InfoMap infoMap) {
+        mapSystemDefines(infoMap);
         mapMacros(infoMap);
         mapBasicTypes(infoMap);
         mapOpaqueGLibTypes(infoMap);
@@ -77,6 +95,27 @@ public class GioPreset implements InfoMapper {
         }
         // A struct member named finalize would override Object.finalize().
         infoMap.put(new Info("_GObjectClass::finalize", "_GSourceFuncs::finalize").javaNames("finalize_"));
+    }
+
+    /**
+     * glibconfig.h's GLIB_SYSDEF_* (GIOCondition, GSocketFamily, GSocketMsgFlags values) exactly as this
+     * platform's GLib defines them, e.g. {@code #define GLIB_SYSDEF_POLLIN =1}. The Parser does not read
+     * glibconfig.h, and guessing the values would silently give wrong constants.
+     */
+    private void mapSystemDefines(InfoMap infoMap) {
+        Path config = includePaths.stream().map(dir -> Path.of(dir, "glibconfig.h")).filter(Files::isRegularFile)
+                .findFirst().orElseThrow(() -> new IllegalStateException("glibconfig.h not found in " + includePaths));
+        Pattern define = Pattern.compile("^#define (GLIB_SYSDEF_\\w+) (.*)$");
+        try {
+            for (String line : Files.readAllLines(config)) {
+                Matcher m = define.matcher(line);
+                if (m.matches()) {
+                    infoMap.put(new Info(m.group(1)).cppText(line));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** GLib's declaration decorations carry no meaning for Java: read them as annotations. */
@@ -140,12 +179,7 @@ public class GioPreset implements InfoMapper {
                // enums of headers we do not parse
                .put(new Info("GIOCondition", "GConnectFlags", "GFileError").cast().valueTypes("int")
                         .pointerTypes("IntPointer"));
-        // glibconfig.h's socket constants, as GLib defines them on Linux (they feed GSocketFamily/GSocketMsgFlags).
-        for (String[] c : new String[][] {{"GLIB_SYSDEF_AF_UNIX", "1"}, {"GLIB_SYSDEF_AF_INET", "2"},
-                {"GLIB_SYSDEF_AF_INET6", "10"}, {"GLIB_SYSDEF_MSG_OOB", "1"}, {"GLIB_SYSDEF_MSG_PEEK", "2"},
-                {"GLIB_SYSDEF_MSG_DONTROUTE", "4"}}) {
-            infoMap.put(new Info(c[0]).cppText("#define " + c[0] + " " + c[1]));
-        }
+
     }
 
     /**
