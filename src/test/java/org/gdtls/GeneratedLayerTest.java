@@ -22,6 +22,24 @@ import org.junit.jupiter.params.provider.CsvSource;
 class GeneratedLayerTest {
     private static final Pattern DECLARATION = Pattern.compile("\\b(g_[a-z_]+)\\s*\\(", Pattern.MULTILINE);
 
+    /** Enum values built from glibconfig.h macros (the Parser once read G_IO_IN as 0). */
+    @ParameterizedTest
+    @CsvSource({
+            "G_IO_IN, GLIB_SYSDEF_POLLIN", "G_IO_OUT, GLIB_SYSDEF_POLLOUT", "G_IO_PRI, GLIB_SYSDEF_POLLPRI",
+            "G_IO_ERR, GLIB_SYSDEF_POLLERR", "G_IO_HUP, GLIB_SYSDEF_POLLHUP", "G_IO_NVAL, GLIB_SYSDEF_POLLNVAL",
+            "G_SOCKET_FAMILY_IPV4, GLIB_SYSDEF_AF_INET", "G_SOCKET_FAMILY_IPV6, GLIB_SYSDEF_AF_INET6",
+            "G_SOCKET_MSG_PEEK, GLIB_SYSDEF_MSG_PEEK",
+    })
+    void constantsFromGlibconfigHaveTheirRealValues(String constant, String sysdef) throws Exception {
+        Path config;
+        try (var found = Files.find(Path.of("/usr/lib"), 4, (p, a) -> p.endsWith("glib-2.0/include/glibconfig.h"))) {
+            config = found.findFirst().orElseThrow();
+        }
+        Matcher m = Pattern.compile("#define " + sysdef + " =?(\\d+)").matcher(Files.readString(config));
+        assertTrue(m.find(), sysdef + " not in " + config);
+        assertEquals(Integer.parseInt(m.group(1)), Gio.class.getField(constant).getInt(null), constant);
+    }
+
     @ParameterizedTest
     @CsvSource({
             "gio/gdtlsconnection.h, g_dtls_connection_",
