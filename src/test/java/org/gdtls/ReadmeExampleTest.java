@@ -88,12 +88,17 @@ class ReadmeExampleTest {
     void readmeShowsThisCode() throws Exception {
         String source = Files.readString(Path.of("src/test/java/org/gdtls/ReadmeExampleTest.java"));
         String readme = Files.readString(Path.of("README.md"));
-        for (int at = source.indexOf("// README-BEGIN"); at >= 0; at = source.indexOf("// README-BEGIN", at + 1)) {
-            String example = source.substring(at + 15, source.indexOf("// README-END", at));
-            List<String> lines = example.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        // Blocks between comment lines "README-BEGIN" and "README-END" (whole lines, so this code is no block).
+        java.util.regex.Matcher block = java.util.regex.Pattern
+                .compile("(?ms)^\\s*// README-BEGIN$(.*?)^\\s*// README-END$").matcher(source);
+        int blocks = 0;
+        while (block.find()) {
+            blocks++;
+            List<String> lines = block.group(1).lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
             for (String line : lines) {
                 assertTrue(readme.contains(line), "README.md lacks the example line: " + line);
             }
         }
+        assertEquals(2, blocks);
     }
 }
