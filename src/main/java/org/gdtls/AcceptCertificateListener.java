@@ -11,8 +11,9 @@ import java.util.Set;
  * <p>{@code peerCertificate} holds its own reference: it stays valid after the call; close it when done with it,
  * or leave it to the garbage collector.
  *
- * <p>Thread: during a synchronous {@code handshake()} it runs on the thread that called {@code handshake()}.
- * Do not block in it: the handshake waits for it.
+ * <p>Thread: during a synchronous {@code handshake()} it runs on the thread that called {@code handshake()};
+ * during {@code handshakeAsync} on the {@link MainContextPump}'s thread (or the application's loop thread for
+ * an attached pump). Do not block in it: the handshake waits for it, and on a pump so does everything else.
  */
 @FunctionalInterface
 public interface AcceptCertificateListener {
