@@ -1,6 +1,5 @@
 package org.gdtls;
 
-import java.util.EnumSet;
 import java.util.Set;
 
 import org.gdtls.internal.gen.global.Gio;
@@ -25,20 +24,10 @@ public enum IOCondition {
     }
 
     public static Set<IOCondition> fromBits(int bits) {
-        EnumSet<IOCondition> set = EnumSet.noneOf(IOCondition.class);
-        for (IOCondition c : values()) {
-            if ((bits & c.bit) != 0) {
-                set.add(c);
-            }
-        }
-        return set;
+        return BitFlags.fromBits(IOCondition.class, bits, IOCondition::bit);
     }
 
     public static int toBits(Set<IOCondition> conditions) {
-        int bits = 0;
-        for (IOCondition c : conditions) {
-            bits |= c.bit;
-        }
-        return bits;
+        return BitFlags.toBits(conditions, IOCondition::bit);
     }
 }

@@ -1,6 +1,5 @@
 package org.gdtls;
 
-import java.util.EnumSet;
 import java.util.Set;
 
 import org.gdtls.internal.gen.global.Gio;
@@ -30,21 +29,11 @@ public enum TlsCertificateFlags {
 
     /** The flags set in a C mask; bits this binding does not know are ignored (see {@link #unknownBits}). */
     public static Set<TlsCertificateFlags> fromBits(int bits) {
-        EnumSet<TlsCertificateFlags> set = EnumSet.noneOf(TlsCertificateFlags.class);
-        for (TlsCertificateFlags flag : values()) {
-            if ((bits & flag.bit) != 0) {
-                set.add(flag);
-            }
-        }
-        return set;
+        return BitFlags.fromBits(TlsCertificateFlags.class, bits, TlsCertificateFlags::bit);
     }
 
     public static int toBits(Set<TlsCertificateFlags> flags) {
-        int bits = 0;
-        for (TlsCertificateFlags flag : flags) {
-            bits |= flag.bit;
-        }
-        return bits;
+        return BitFlags.toBits(flags, TlsCertificateFlags::bit);
     }
 
     public static int unknownBits(int bits) {

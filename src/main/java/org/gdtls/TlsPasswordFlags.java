@@ -1,6 +1,5 @@
 package org.gdtls;
 
-import java.util.EnumSet;
 import java.util.Set;
 
 import org.gdtls.internal.gen.global.Gio;
@@ -25,20 +24,10 @@ public enum TlsPasswordFlags {
     }
 
     public static Set<TlsPasswordFlags> fromBits(int bits) {
-        EnumSet<TlsPasswordFlags> set = EnumSet.noneOf(TlsPasswordFlags.class);
-        for (TlsPasswordFlags flag : values()) {
-            if ((bits & flag.bit) != 0) {
-                set.add(flag);
-            }
-        }
-        return set;
+        return BitFlags.fromBits(TlsPasswordFlags.class, bits, TlsPasswordFlags::bit);
     }
 
     public static int toBits(Set<TlsPasswordFlags> flags) {
-        int bits = 0;
-        for (TlsPasswordFlags flag : flags) {
-            bits |= flag.bit;
-        }
-        return bits;
+        return BitFlags.toBits(flags, TlsPasswordFlags::bit);
     }
 }
