@@ -111,22 +111,24 @@ final class AsyncOperation<P extends Pointer, T> implements CallbackTarget {
         if (kind != CallbackDispatcher.ASYNC_READY || released.get()) {
             return 0; // abandoned by a pump shutdown: nothing of ours may be touched any more
         }
+        T value = null;
+        Throwable failure = null;
         try {
-            T value = finisher.finish(object, new GAsyncResult(new RawPointer(result)), GErrors.slot());
-            future.complete(value);
-        } catch (IOErrorException e) {
-            if (e.code() == IOErrorEnum.CANCELLED) {
-                CancellationException cancelled = new CancellationException(e.getMessage());
-                cancelled.initCause(e);
-                future.completeExceptionally(cancelled);
-            } else {
-                future.completeExceptionally(e);
-            }
+            value = finisher.finish(object, new GAsyncResult(new RawPointer(result)), GErrors.slot());
         } catch (Throwable t) {
-            future.completeExceptionally(t);
-        } finally {
-            runOnEnd();
-            releaseNative();
+            failure = t;
+        }
+        // Settle the object first, so whoever the future wakes sees it final (closed, handshake flag cleared).
+        runOnEnd();
+        releaseNative();
+        if (failure == null) {
+            future.complete(value);
+        } else if (failure instanceof IOErrorException e && e.code() == IOErrorEnum.CANCELLED) {
+            CancellationException cancelled = new CancellationException(e.getMessage());
+            cancelled.initCause(e);
+            future.completeExceptionally(cancelled);
+        } else {
+            future.completeExceptionally(failure);
         }
         return 0;
     }
@@ -157,11 +159,11 @@ final class AsyncOperation<P extends Pointer, T> implements CallbackTarget {
 
     /** At pump shutdown: completes the future; if no one will ever iterate the context, lets go of the object. */
     void abandon(Throwable reason) {
-        future.completeExceptionally(reason);
         if (!pump.isAttached() && !released.get()) {
             runOnEnd();
             releaseNative();
         }
+        future.completeExceptionally(reason);
     }
 
     private void releaseNative() {
