@@ -1,6 +1,5 @@
 package org.gdtls;
 
-import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,9 +8,9 @@ import org.gdtls.internal.gen.GCancellable;
 import org.gdtls.internal.gen.global.Gio;
 import org.gdtls.internal.glue.CallbackDispatcher;
 import org.gdtls.internal.glue.CallbackErrors;
-import org.gdtls.internal.glue.CallbackTarget;
 import org.gdtls.internal.glue.NativeLibrary;
 import org.gdtls.internal.glue.ObjectHandle;
+import org.gdtls.internal.glue.WeakTarget;
 
 /**
  * A {@code GCancellable}: cancels a blocking operation from another thread. The operation then fails with
@@ -60,7 +59,7 @@ public final class Cancellable implements AutoCloseable {
         Objects.requireNonNull(listener, "listener");
         GCancellable c = handle.acquire();
         try {
-            long registryHandle = CallbackDispatcher.register(new Target(new WeakReference<>(this)));
+            long registryHandle = CallbackDispatcher.register(new WeakTarget<>(this, Cancellable::dispatch));
             listeners.put(registryHandle, listener);
             long handlerId = Gio.gdtls_cancellable_connect(c, registryHandle);
             if (handlerId == 0) {
@@ -93,27 +92,17 @@ public final class Cancellable implements AutoCloseable {
         handle.close();
     }
 
-    /** Reaches the Cancellable weakly, so a listener capturing it does not keep it alive through the registry. */
-    private static final class Target implements CallbackTarget {
-        private final WeakReference<Cancellable> cancellable;
-
-        Target(WeakReference<Cancellable> cancellable) {
-            this.cancellable = cancellable;
-        }
-
-        @Override
-        public long invoke(long registryHandle, int kind, long a0, long a1, long a2) {
-            Cancellable c = cancellable.get();
-            Runnable listener = c == null ? null : c.listeners.get(registryHandle);
-            if (kind == CallbackDispatcher.CANCELLED && listener != null) {
-                try {
-                    listener.run();
-                } catch (Throwable t) {
-                    CallbackErrors.report("Cancellable listener " + listener, t);
-                }
+    /** The trampoline's entry (GCancellable::cancelled), on the cancelling thread. */
+    private long dispatch(long registryHandle, int kind, long a0, long a1, long a2) {
+        Runnable listener = listeners.get(registryHandle);
+        if (kind == CallbackDispatcher.CANCELLED && listener != null) {
+            try {
+                listener.run();
+            } catch (Throwable t) {
+                CallbackErrors.report("Cancellable listener " + listener, t);
             }
-            return 0;
         }
+        return 0;
     }
 
     /** The native pointer for the duration of a call that holds a lease ({@code null} stays null). */

@@ -1,6 +1,5 @@
 package org.gdtls;
 
-import java.lang.ref.WeakReference;
 import java.util.Objects;
 
 import org.gdtls.internal.gen.GCancellable;
@@ -12,11 +11,11 @@ import org.gdtls.internal.gen.GTlsPassword;
 import org.gdtls.internal.gen.global.Gio;
 import org.gdtls.internal.glue.CallbackDispatcher;
 import org.gdtls.internal.glue.CallbackErrors;
-import org.gdtls.internal.glue.CallbackTarget;
 import org.gdtls.internal.glue.GErrors;
 import org.gdtls.internal.glue.NativeLibrary;
 import org.gdtls.internal.glue.ObjectHandle;
 import org.gdtls.internal.glue.RawPointer;
+import org.gdtls.internal.glue.WeakTarget;
 
 /**
  * A {@code GTlsInteraction} implemented in Java: the backend asks it for a PKCS#11 PIN ({@link #askPassword}) or,
@@ -35,7 +34,7 @@ public abstract class TlsInteraction implements AutoCloseable {
     protected TlsInteraction() {
         NativeLibrary.ensureLoaded();
         // The registry reaches this object weakly: a connection keeps it alive through DtlsConnection#setInteraction.
-        long registryHandle = CallbackDispatcher.register(new Target(new WeakReference<>(this)));
+        long registryHandle = CallbackDispatcher.register(new WeakTarget<>(this, TlsInteraction::dispatch));
         this.handle = new ObjectHandle<>(this, Gio.gdtls_interaction_new(registryHandle), "TlsInteraction");
     }
 
@@ -88,7 +87,8 @@ public abstract class TlsInteraction implements AutoCloseable {
         handle.close();
     }
 
-    private long dispatch(int kind, long a0, long errorOut, long a2) {
+    /** The trampoline's entry for the GdtlsInteraction vfuncs; a0 is the GTlsPassword or GTlsConnection. */
+    private long dispatch(long registryHandle, int kind, long a0, long errorOut, long a2) {
         try {
             if (kind == CallbackDispatcher.ASK_PASSWORD) {
                 try (TlsPassword password = TlsPassword.borrow(new GTlsPassword(new RawPointer(a0)))) {
@@ -126,19 +126,5 @@ public abstract class TlsInteraction implements AutoCloseable {
             certificate.handle.release();
         }
         return TlsInteractionResult.HANDLED.code();
-    }
-
-    private static final class Target implements CallbackTarget {
-        private final WeakReference<TlsInteraction> interaction;
-
-        Target(WeakReference<TlsInteraction> interaction) {
-            this.interaction = interaction;
-        }
-
-        @Override
-        public long invoke(long registryHandle, int kind, long a0, long a1, long a2) {
-            TlsInteraction i = interaction.get();
-            return i == null ? TlsInteractionResult.UNHANDLED.code() : i.dispatch(kind, a0, a1, a2);
-        }
     }
 }

@@ -1,6 +1,5 @@
 package org.gdtls.internal.glue;
 
-import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -12,25 +11,20 @@ import org.gdtls.internal.gen.global.Gio;
  * The signal handlers one wrapper has connected on its GObject, and the Java listeners behind them.
  *
  * <p>Ownership, so no listener becomes a GC root: the static {@link CallbackDispatcher} registry holds only a
- * {@link WeakTarget} (a weak reference to the wrapper); the wrapper holds this object, which holds the listeners.
+ * {@link WeakTarget}; the wrapper holds this object, which holds the listeners. (This object refers to the
+ * wrapper strongly, but only the wrapper refers to this object, so that is no GC root.)
  * A listener that captures its own wrapper therefore does not keep it alive. When the wrapper closes,
  * {@link #disconnectAll} disconnects every handler; GLib's destroy notify then frees the registry entries.
  */
 public final class SignalConnections<W> {
-    /** Routes a callback to the wrapper it belongs to, with the registry handle that names the listener. */
-    @FunctionalInterface
-    public interface Dispatch<W> {
-        long dispatch(W wrapper, long registryHandle, int kind, long a0, long a1, long a2) throws Exception;
-    }
-
     private final ObjectHandle<? extends Pointer> handle;
-    private final WeakReference<W> wrapper;
-    private final Dispatch<W> dispatch;
+    private final W wrapperForTargets; // held only while connecting: targets keep it weakly
+    private final WeakTarget.Dispatch<W> dispatch;
     private final Map<Long, Object> listeners = new ConcurrentHashMap<>();
     private final Map<Long, Long> handlerIds = new ConcurrentHashMap<>(); // registry handle -> GLib handler id
 
-    public SignalConnections(W wrapper, ObjectHandle<? extends Pointer> handle, Dispatch<W> dispatch) {
-        this.wrapper = new WeakReference<>(wrapper);
+    public SignalConnections(W wrapper, ObjectHandle<? extends Pointer> handle, WeakTarget.Dispatch<W> dispatch) {
+        this.wrapperForTargets = wrapper;
         this.handle = handle;
         this.dispatch = dispatch;
     }
@@ -39,7 +33,7 @@ public final class SignalConnections<W> {
     public long connect(String detailedSignal, int kind, Object listener) {
         Pointer instance = handle.acquire();
         try {
-            long registryHandle = CallbackDispatcher.register(new WeakTarget<>(wrapper, dispatch));
+            long registryHandle = CallbackDispatcher.register(new WeakTarget<>(wrapperForTargets, dispatch));
             listeners.put(registryHandle, listener);
             long handlerId;
             try (BytePointer signal = CStrings.utf8(detailedSignal)) {
@@ -90,21 +84,5 @@ public final class SignalConnections<W> {
         }
         handlerIds.clear();
         listeners.clear();
-    }
-
-    private static final class WeakTarget<W> implements CallbackTarget {
-        private final WeakReference<W> wrapper;
-        private final Dispatch<W> dispatch;
-
-        WeakTarget(WeakReference<W> wrapper, Dispatch<W> dispatch) {
-            this.wrapper = wrapper;
-            this.dispatch = dispatch;
-        }
-
-        @Override
-        public long invoke(long registryHandle, int kind, long a0, long a1, long a2) throws Exception {
-            W w = wrapper.get();
-            return w == null ? 0 : dispatch.dispatch(w, registryHandle, kind, a0, a1, a2);
-        }
     }
 }
