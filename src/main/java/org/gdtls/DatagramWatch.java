@@ -76,8 +76,12 @@ final class DatagramWatch implements CallbackTarget, Subscription {
     /** Ends the watch (idempotent, from any thread): the source is destroyed on the pump's thread. */
     @Override
     public void close() {
-        if (!ended.get() && pump.isRunning()) {
-            pump.execute(this::end);
+        if (!ended.get()) {
+            try {
+                pump.execute(this::end);
+            } catch (IllegalStateException shutDown) {
+                // the pump's context is no longer iterated: its sources are gone with it
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.gdtls.internal.gen.GMainContext;
@@ -37,6 +38,9 @@ public final class MainContextPump implements AutoCloseable {
     private final Thread thread;             // null when attached to an application's context
     private final Set<AsyncOperation<?, ?>> pending = ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
+    /** Orders execute() against shutdown: no invoke may reach the context after its last reference is dropped. */
+    private final Object lifecycle = new Object();
 
     private MainContextPump(GMainContext context, String threadName) {
         this.context = context;
@@ -107,9 +111,6 @@ public final class MainContextPump implements AutoCloseable {
     @Wraps("g_main_context_invoke_full")
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
-        if (!running) {
-            throw new IllegalStateException("pump is shut down");
-        }
         long handle = CallbackDispatcher.register((h, kind, a0, a1, a2) -> {
             if (kind == CallbackDispatcher.INVOKE) {
                 try {
@@ -120,7 +121,13 @@ public final class MainContextPump implements AutoCloseable {
             }
             return 0;
         });
-        Gio.gdtls_context_invoke(context, Gio.G_PRIORITY_DEFAULT, handle);
+        synchronized (lifecycle) {
+            if (!running) {
+                CallbackDispatcher.unregister(handle);
+                throw new IllegalStateException("pump is shut down");
+            }
+            Gio.gdtls_context_invoke(context, Gio.G_PRIORITY_DEFAULT, handle);
+        }
     }
 
     void track(AsyncOperation<?, ?> operation) {
@@ -142,14 +149,15 @@ public final class MainContextPump implements AutoCloseable {
      * An attached pump only stops accepting work (the application's loop keeps the context).
      */
     public void shutdown(long grace, TimeUnit unit) {
-        if (!running) {
+        if (!shuttingDown.compareAndSet(false, true)) {
             return;
         }
         for (AsyncOperation<?, ?> op : pending) {
             op.cancelNative();
         }
         long deadline = System.nanoTime() + unit.toNanos(grace);
-        while (!pending.isEmpty() && System.nanoTime() < deadline && (thread != null || !isPumpThread())) {
+        // Waiting on the pump's own thread would stop it from dispatching the very completions waited for.
+        while (!pending.isEmpty() && System.nanoTime() < deadline && !isPumpThread()) {
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {
@@ -157,7 +165,11 @@ public final class MainContextPump implements AutoCloseable {
                 break;
             }
         }
-        running = false;
+        // An extra reference, so the wakeup below never races the pump thread dropping the context on exit.
+        Gio.g_main_context_ref(context);
+        synchronized (lifecycle) {
+            running = false;
+        }
         for (AsyncOperation<?, ?> op : pending) {
             op.abandon(new IllegalStateException("pump shut down before the operation completed"));
         }
@@ -171,8 +183,9 @@ public final class MainContextPump implements AutoCloseable {
                 }
             }
         } else {
-            Gio.g_main_context_unref(context);
+            Gio.g_main_context_unref(context); // an attached pump's own reference
         }
+        Gio.g_main_context_unref(context);
     }
 
     /** {@link #shutdown} with a 2 s grace period. */
