@@ -79,6 +79,28 @@ class MainContextPumpTest {
     }
 
     @Test
+    void shutdownFromItsOwnThreadAndTwiceConcurrently() throws Exception {
+        MainContextPump pump = MainContextPump.start("self-stop");
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        pump.execute(() -> {
+            pump.shutdown(2, TimeUnit.SECONDS); // must not wait for itself
+            stopped.complete(null);
+        });
+        stopped.get(5, TimeUnit.SECONDS);
+        assertFalse(pump.isRunning());
+        pump.close(); // idempotent
+
+        MainContextPump other = MainContextPump.start("double-stop");
+        Thread a = new Thread(other::close);
+        Thread b = new Thread(other::close);
+        a.start();
+        b.start();
+        a.join(10_000);
+        b.join(10_000);
+        assertFalse(other.isRunning());
+    }
+
+    @Test
     void cancellableListeners() throws Exception {
         try (Cancellable c = new Cancellable()) {
             List<String> calls = new CopyOnWriteArrayList<>();
