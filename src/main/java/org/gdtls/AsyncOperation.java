@@ -87,16 +87,16 @@ final class AsyncOperation<P extends Pointer, T> implements CallbackTarget {
         try {
             object = target.acquire();
         } catch (IllegalStateException closed) {
-            future.completeExceptionally(new IOErrorException(IOErrorEnum.CLOSED.code(), "Connection is closed"));
             endWithoutGio();
+            future.completeExceptionally(new IOErrorException(IOErrorEnum.CLOSED.code(), "Connection is closed"));
             return;
         }
         try {
             c = Cancellable.acquire(cancellable);
         } catch (IllegalStateException closed) {
             target.release();
-            future.completeExceptionally(new IllegalStateException("the Cancellable is closed"));
             endWithoutGio();
+            future.completeExceptionally(new IllegalStateException("the Cancellable is closed"));
             return;
         }
         long handle = CallbackDispatcher.register(this);
