@@ -1,0 +1,579 @@
+/*
+ * gdtls-parity-c: runs one DTLS scenario directly on libgio and prints one
+ * line of JSON describing what happened.  The Java test suite runs the same
+ * scenario through the gdtls-java binding and compares the two lines, so the
+ * setup here must stay step-for-step identical to the Java side.
+ *
+ * Usage: gdtls-parity-c PKI_DIR SCENARIO
+ *
+ * Handshake failures are observations, not errors: the program exits 0
+ * whenever the scenario was recognised (2 for an unknown scenario, 1 for a
+ * setup failure such as unreadable PKI files).
+ */
+#include <gio/gio.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MESSAGE "0123456789abcdefghijklmn" /* 24 bytes */
+#define OVERSIZE_LEN 2000
+#define RECV_BUF_LEN 2048
+#define SERVER_RECV_TIMEOUT_US 5000000
+#define CLIENT_READ_TIMEOUT_US 500000
+
+/* What a scenario changes relative to the "basic" defaults. */
+typedef struct {
+  const char *server_cert;          /* file name inside PKI_DIR */
+  const char *server_key;
+  const char *const *client_alpn;   /* NULL: do not advertise */
+  const char *const *server_alpn;
+  gboolean client_accepts;          /* client's accept-certificate verdict (validation/x/accept) */
+  GTlsAuthenticationMode auth_mode;
+  gboolean client_sends_cert;
+  gboolean server_has_accept_handler;
+  gboolean read_timeout;            /* "timeouts/read" */
+  gboolean oversize;                /* "oversize" */
+} Scenario;
+
+/* One endpoint of the connection. */
+typedef struct {
+  GSocket *sock;
+  GDatagramBased *conn;
+  GCancellable *cancel;
+  GError *hs_error;                 /* NULL after a successful handshake */
+  gboolean hs_ok;
+} Side;
+
+/* Shared by the server thread so it can cancel the client on failure. */
+typedef struct {
+  Side *server;
+  Side *client;
+} Pair;
+
+/* accept-certificate emissions of the client, as flag values. */
+static GMutex accept_lock;
+static GArray *accept_flags;
+
+/* ---------- JSON helpers ---------- */
+
+static void
+json_string (GString *out, const char *s)
+{
+  if (s == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+    {
+      switch (*p)
+        {
+        case '"':  g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        default:
+          if (*p < 0x20)
+            g_string_append_printf (out, "\\u%04x", *p);
+          else
+            g_string_append_c (out, (char) *p);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+/* "<domain quark string>:<code>", the portable identity of a GError. */
+static char *
+error_id (const GError *error)
+{
+  return g_strdup_printf ("%s:%d", g_quark_to_string (error->domain), error->code);
+}
+
+/* A JSON value that is either an int or an error id string; the result is
+ * already JSON (i.e. quoted when it is a string). */
+static char *
+int_or_error (gboolean ok, gint64 value, const GError *error)
+{
+  if (ok)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, value);
+  char *id = error_id (error);
+  GString *s = g_string_new (NULL);
+  json_string (s, id);
+  g_free (id);
+  return g_string_free (s, FALSE);
+}
+
+/* ---------- scenario table ---------- */
+
+static const char *const alpn_coap_h3[] = { "coap", "h3", NULL };
+static const char *const alpn_coap[] = { "coap", NULL };
+static const char *const alpn_h3[] = { "h3", NULL };
+
+static gboolean
+parse_scenario (const char *name, Scenario *sc)
+{
+  memset (sc, 0, sizeof *sc);
+  sc->server_cert = "server.pem";
+  sc->server_key = "server-key.pem";
+  sc->auth_mode = G_TLS_AUTHENTICATION_NONE;
+
+  if (g_str_equal (name, "basic"))
+    return TRUE;
+  if (g_str_equal (name, "alpn/agree"))
+    {
+      sc->client_alpn = alpn_coap_h3;
+      sc->server_alpn = alpn_h3;
+      return TRUE;
+    }
+  if (g_str_equal (name, "alpn/disagree"))
+    {
+      sc->client_alpn = alpn_coap;
+      sc->server_alpn = alpn_h3;
+      return TRUE;
+    }
+  if (g_str_has_prefix (name, "validation/"))
+    {
+      static const struct { const char *x, *cert, *key; } certs[] = {
+        { "unknown-ca", "untrusted-server.pem", "untrusted-server-key.pem" },
+        { "expired", "expired.pem", "expired-key.pem" },
+        { "not-yet-valid", "not-yet-valid.pem", "not-yet-valid-key.pem" },
+        { "wrong-host", "wrong-host.pem", "wrong-host-key.pem" },
+      };
+      for (gsize i = 0; i < G_N_ELEMENTS (certs); i++)
+        for (int accept = 0; accept < 2; accept++)
+          {
+            char *full = g_strdup_printf ("validation/%s/%s", certs[i].x,
+                                          accept ? "accept" : "reject");
+            gboolean match = g_str_equal (name, full);
+            g_free (full);
+            if (match)
+              {
+                sc->server_cert = certs[i].cert;
+                sc->server_key = certs[i].key;
+                sc->client_accepts = accept;
+                return TRUE;
+              }
+          }
+      return FALSE;
+    }
+  if (g_str_equal (name, "auth/requested-nocert"))
+    {
+      sc->auth_mode = G_TLS_AUTHENTICATION_REQUESTED;
+      return TRUE;
+    }
+  if (g_str_equal (name, "auth/required-nocert"))
+    {
+      sc->auth_mode = G_TLS_AUTHENTICATION_REQUIRED;
+      return TRUE;
+    }
+  if (g_str_equal (name, "auth/required-cert"))
+    {
+      sc->auth_mode = G_TLS_AUTHENTICATION_REQUIRED;
+      sc->client_sends_cert = TRUE;
+      /* glib-networking rejects client certificates unless the server has a
+       * handler (its database cannot verify them as server certificates). */
+      sc->server_has_accept_handler = TRUE;
+      return TRUE;
+    }
+  if (g_str_equal (name, "timeouts/read"))
+    {
+      sc->read_timeout = TRUE;
+      return TRUE;
+    }
+  if (g_str_equal (name, "oversize"))
+    {
+      sc->oversize = TRUE;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* ---------- signal handlers ---------- */
+
+static gboolean
+on_client_accept_certificate (GDtlsConnection *conn, GTlsCertificate *cert,
+                              GTlsCertificateFlags errors, gpointer user_data)
+{
+  (void) conn;
+  (void) cert;
+  const Scenario *sc = user_data;
+  int flags = (int) errors;
+
+  /* glib-networking may emit from its handshake worker thread. */
+  g_mutex_lock (&accept_lock);
+  g_array_append_val (accept_flags, flags);
+  g_mutex_unlock (&accept_lock);
+  return sc->client_accepts;
+}
+
+static gboolean
+on_server_accept_certificate (GDtlsConnection *conn, GTlsCertificate *cert,
+                              GTlsCertificateFlags errors, gpointer user_data)
+{
+  (void) conn;
+  (void) cert;
+  (void) errors;
+  (void) user_data;
+  return TRUE;
+}
+
+/* ---------- setup steps ---------- */
+
+static void
+die_on_error (const char *what, GError *error)
+{
+  if (error != NULL)
+    {
+      fprintf (stderr, "gdtls-parity-c: %s: %s\n", what, error->message);
+      exit (1);
+    }
+}
+
+static char *
+pki_path (const char *pki_dir, const char *file)
+{
+  /* Absolute: GTlsFileDatabase silently trusts nothing for relative paths. */
+  char *abs_dir = g_canonicalize_filename (pki_dir, NULL);
+  char *path = g_build_filename (abs_dir, file, NULL);
+  g_free (abs_dir);
+  return path;
+}
+
+static GSocket *
+bound_udp_socket (void)
+{
+  GError *error = NULL;
+  GSocket *sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+                                G_SOCKET_PROTOCOL_UDP, &error);
+  die_on_error ("g_socket_new", error);
+
+  GInetAddress *loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *addr = g_inet_socket_address_new (loopback, 0);
+  g_socket_bind (sock, addr, FALSE, &error);
+  die_on_error ("g_socket_bind", error);
+  g_object_unref (addr);
+  g_object_unref (loopback);
+  return sock;
+}
+
+/* Connect each socket to the other's local address so both ends are plain
+ * connected datagram sockets. */
+static void
+connect_sockets (GSocket *a, GSocket *b)
+{
+  GError *error = NULL;
+  GSocketAddress *a_addr = g_socket_get_local_address (a, &error);
+  die_on_error ("g_socket_get_local_address", error);
+  GSocketAddress *b_addr = g_socket_get_local_address (b, &error);
+  die_on_error ("g_socket_get_local_address", error);
+
+  g_socket_connect (a, b_addr, NULL, &error);
+  die_on_error ("g_socket_connect", error);
+  g_socket_connect (b, a_addr, NULL, &error);
+  die_on_error ("g_socket_connect", error);
+  g_object_unref (a_addr);
+  g_object_unref (b_addr);
+}
+
+static void
+setup_server (Side *server, const Scenario *sc, const char *pki_dir)
+{
+  GError *error = NULL;
+  char *cert_path = pki_path (pki_dir, sc->server_cert);
+  char *key_path = pki_path (pki_dir, sc->server_key);
+  GTlsCertificate *cert = g_tls_certificate_new_from_files (cert_path, key_path, &error);
+  die_on_error ("server certificate", error);
+  g_free (cert_path);
+  g_free (key_path);
+
+  server->conn = g_dtls_server_connection_new (G_DATAGRAM_BASED (server->sock), cert, &error);
+  die_on_error ("g_dtls_server_connection_new", error);
+  g_object_unref (cert);
+
+  if (sc->auth_mode != G_TLS_AUTHENTICATION_NONE)
+    g_object_set (server->conn, "authentication-mode", sc->auth_mode, NULL);
+  if (sc->server_alpn != NULL)
+    g_dtls_connection_set_advertised_protocols (G_DTLS_CONNECTION (server->conn),
+                                                sc->server_alpn);
+  if (sc->server_has_accept_handler)
+    g_signal_connect (server->conn, "accept-certificate",
+                      G_CALLBACK (on_server_accept_certificate), NULL);
+  server->cancel = g_cancellable_new ();
+}
+
+static void
+setup_client (Side *client, const Scenario *sc, const char *pki_dir)
+{
+  GError *error = NULL;
+  GSocketConnectable *identity = g_network_address_new ("server.example.com", 0);
+  client->conn = g_dtls_client_connection_new (G_DATAGRAM_BASED (client->sock),
+                                               identity, &error);
+  die_on_error ("g_dtls_client_connection_new", error);
+  g_object_unref (identity);
+
+  char *ca_path = pki_path (pki_dir, "ca.pem");
+  GTlsDatabase *db = g_tls_file_database_new (ca_path, &error);
+  die_on_error ("g_tls_file_database_new", error);
+  g_free (ca_path);
+  g_dtls_connection_set_database (G_DTLS_CONNECTION (client->conn), db);
+  g_object_unref (db);
+
+  if (sc->client_alpn != NULL)
+    g_dtls_connection_set_advertised_protocols (G_DTLS_CONNECTION (client->conn),
+                                                sc->client_alpn);
+  if (sc->client_sends_cert)
+    {
+      char *cert_path = pki_path (pki_dir, "client.pem");
+      char *key_path = pki_path (pki_dir, "client-key.pem");
+      GTlsCertificate *cert = g_tls_certificate_new_from_files (cert_path, key_path, &error);
+      die_on_error ("client certificate", error);
+      g_dtls_connection_set_certificate (G_DTLS_CONNECTION (client->conn), cert);
+      g_object_unref (cert);
+      g_free (cert_path);
+      g_free (key_path);
+    }
+  /* Always connected, so non-validation scenarios also record emissions
+   * (expected: none). The return value only matters when one happens. */
+  g_signal_connect (client->conn, "accept-certificate",
+                    G_CALLBACK (on_client_accept_certificate), (gpointer) sc);
+  client->cancel = g_cancellable_new ();
+}
+
+/* ---------- handshake ---------- */
+
+static gpointer
+server_handshake_thread (gpointer data)
+{
+  Pair *pair = data;
+  Side *server = pair->server;
+
+  server->hs_ok = g_dtls_connection_handshake (G_DTLS_CONNECTION (server->conn),
+                                               server->cancel, &server->hs_error);
+  /* A failed server will never answer again: unblock the client. */
+  if (!server->hs_ok)
+    g_cancellable_cancel (pair->client->cancel);
+  return NULL;
+}
+
+static void
+run_handshakes (Side *server, Side *client)
+{
+  Pair pair = { server, client };
+  GThread *thread = g_thread_new ("server-handshake", server_handshake_thread, &pair);
+
+  client->hs_ok = g_dtls_connection_handshake (G_DTLS_CONNECTION (client->conn),
+                                               client->cancel, &client->hs_error);
+  /* A failed client will never send again: unblock the server. */
+  if (!client->hs_ok)
+    g_cancellable_cancel (server->cancel);
+  g_thread_join (thread);
+}
+
+/* ---------- post-handshake observations ---------- */
+
+static char *
+channel_binding (Side *client, GTlsChannelBindingType type)
+{
+  GError *error = NULL;
+  GByteArray *data = g_byte_array_new ();
+  gboolean ok = g_dtls_connection_get_channel_binding_data (G_DTLS_CONNECTION (client->conn),
+                                                            type, data, &error);
+  char *json = int_or_error (ok, data->len, error);
+  g_clear_error (&error);
+  g_byte_array_unref (data);
+  return json;
+}
+
+/* Client sends one message of len bytes; returns the JSON value of R. */
+static char *
+client_send (Side *client, const char *bytes, gsize len)
+{
+  GError *error = NULL;
+  GOutputVector vec = { bytes, len };
+  GOutputMessage msg = { NULL, &vec, 1, 0, NULL, 0 };
+  gint n = g_datagram_based_send_messages (client->conn, &msg, 1, 0, -1, NULL, &error);
+  GString *s = g_string_new (NULL);
+  if (n < 0)
+    {
+      char *id = error_id (error);
+      json_string (s, id);
+      g_free (id);
+      g_clear_error (&error);
+    }
+  else
+    json_string (s, "ok");
+  return g_string_free (s, FALSE);
+}
+
+/* Receives one message on side; returns the JSON value of N. */
+static char *
+receive_one (Side *side, gint64 timeout_us)
+{
+  GError *error = NULL;
+  guint8 buf[RECV_BUF_LEN];
+  GInputVector vec = { buf, sizeof buf };
+  GInputMessage msg = { NULL, &vec, 1, 0, 0, NULL, NULL };
+  gint n = g_datagram_based_receive_messages (side->conn, &msg, 1, 0, timeout_us,
+                                              NULL, &error);
+  char *json = int_or_error (n >= 0, (gint64) msg.bytes_received, error);
+  g_clear_error (&error);
+  return json;
+}
+
+static char *
+handshake_result (const Side *side)
+{
+  GString *s = g_string_new (NULL);
+  if (side->hs_ok)
+    json_string (s, "ok");
+  else
+    {
+      char *id = error_id (side->hs_error);
+      json_string (s, id);
+      g_free (id);
+    }
+  return g_string_free (s, FALSE);
+}
+
+static char *
+accept_flags_json (void)
+{
+  GString *list = g_string_new ("[");
+  g_mutex_lock (&accept_lock);
+  for (guint i = 0; i < accept_flags->len; i++)
+    g_string_append_printf (list, "%s%d", i ? "," : "", g_array_index (accept_flags, int, i));
+  g_mutex_unlock (&accept_lock);
+  g_string_append_c (list, ']');
+
+  GString *s = g_string_new (NULL);
+  json_string (s, list->str);
+  g_string_free (list, TRUE);
+  return g_string_free (s, FALSE);
+}
+
+static void
+close_side (Side *side)
+{
+  /* Errors on close are not part of the observation. */
+  g_dtls_connection_close (G_DTLS_CONNECTION (side->conn), NULL, NULL);
+}
+
+static void
+free_side (Side *side)
+{
+  g_clear_object (&side->conn);
+  g_clear_object (&side->sock);
+  g_clear_object (&side->cancel);
+  g_clear_error (&side->hs_error);
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc != 3)
+    {
+      fprintf (stderr, "usage: %s PKI_DIR SCENARIO\n", argv[0]);
+      return 2;
+    }
+  const char *pki_dir = argv[1];
+  const char *name = argv[2];
+  Scenario sc;
+  if (!parse_scenario (name, &sc))
+    {
+      fprintf (stderr, "gdtls-parity-c: unknown scenario '%s'\n", name);
+      return 2;
+    }
+
+  accept_flags = g_array_new (FALSE, FALSE, sizeof (int));
+
+  Side server = { 0 }, client = { 0 };
+  server.sock = bound_udp_socket ();
+  client.sock = bound_udp_socket ();
+  connect_sockets (server.sock, client.sock);
+  setup_server (&server, &sc, pki_dir);
+  setup_client (&client, &sc, pki_dir);
+
+  run_handshakes (&server, &client);
+
+  /* Every observation defaults to JSON null. */
+  char *version = NULL, *cipher = NULL, *alpn = NULL, *peer_errors = NULL;
+  char *b_unique = NULL, *b_endpoint = NULL, *b_exporter = NULL;
+  char *send_result = NULL, *received = NULL;
+
+  if (client.hs_ok && server.hs_ok)
+    {
+      GDtlsConnection *c = G_DTLS_CONNECTION (client.conn);
+      GString *s;
+
+      version = g_strdup_printf ("%d", (int) g_dtls_connection_get_protocol_version (c));
+      s = g_string_new (NULL);
+      json_string (s, g_dtls_connection_get_ciphersuite_name (c));
+      cipher = g_string_free (s, FALSE);
+      s = g_string_new (NULL);
+      json_string (s, g_dtls_connection_get_negotiated_protocol (c));
+      alpn = g_string_free (s, FALSE);
+      peer_errors = g_strdup_printf ("%d", (int) g_dtls_connection_get_peer_certificate_errors (c));
+
+      b_unique = channel_binding (&client, G_TLS_CHANNEL_BINDING_TLS_UNIQUE);
+      b_endpoint = channel_binding (&client, G_TLS_CHANNEL_BINDING_TLS_SERVER_END_POINT);
+      b_exporter = channel_binding (&client, G_TLS_CHANNEL_BINDING_TLS_EXPORTER);
+
+      if (sc.read_timeout)
+        {
+          /* Nothing is sent: the client read must time out. */
+          received = receive_one (&client, CLIENT_READ_TIMEOUT_US);
+        }
+      else if (sc.oversize)
+        {
+          /* Larger than the DTLS MTU: the send itself must fail. */
+          char *big = g_malloc (OVERSIZE_LEN);
+          memset (big, 'x', OVERSIZE_LEN);
+          send_result = client_send (&client, big, OVERSIZE_LEN);
+          g_free (big);
+        }
+      else
+        {
+          send_result = client_send (&client, MESSAGE, strlen (MESSAGE));
+          received = receive_one (&server, SERVER_RECV_TIMEOUT_US);
+        }
+    }
+
+  char *client_hs = handshake_result (&client);
+  char *server_hs = handshake_result (&server);
+  char *accepts = accept_flags_json ();
+
+  GString *out = g_string_new ("{\"scenario\":");
+  json_string (out, name);
+  g_string_append_printf (out,
+                          ",\"client_handshake\":%s,\"server_handshake\":%s"
+                          ",\"accept_certificate\":%s,\"protocol_version\":%s"
+                          ",\"ciphersuite_name\":%s,\"negotiated_protocol\":%s"
+                          ",\"peer_certificate_errors\":%s,\"binding_tls_unique\":%s"
+                          ",\"binding_tls_server_end_point\":%s,\"binding_tls_exporter\":%s"
+                          ",\"send_result\":%s,\"bytes_received\":%s}",
+                          client_hs, server_hs, accepts,
+                          version ? version : "null", cipher ? cipher : "null",
+                          alpn ? alpn : "null", peer_errors ? peer_errors : "null",
+                          b_unique ? b_unique : "null", b_endpoint ? b_endpoint : "null",
+                          b_exporter ? b_exporter : "null",
+                          send_result ? send_result : "null", received ? received : "null");
+  puts (out->str);
+  fflush (stdout);
+  g_string_free (out, TRUE);
+
+  close_side (&client);
+  close_side (&server);
+
+  g_free (client_hs); g_free (server_hs); g_free (accepts);
+  g_free (version); g_free (cipher); g_free (alpn); g_free (peer_errors);
+  g_free (b_unique); g_free (b_endpoint); g_free (b_exporter);
+  g_free (send_result); g_free (received);
+  free_side (&client);
+  free_side (&server);
+  g_array_unref (accept_flags);
+  return 0;
+}

@@ -1,0 +1,130 @@
+package org.gdtls;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * One parity scenario run through the Java binding, recording the same observations, under the same keys, as
+ * the C reference runner (native/parity/parity_runner.c). Keep the two in step: same setup, same order.
+ */
+final class ParityScenario {
+    static final List<String> SCENARIOS = List.of("basic", "alpn/agree", "alpn/disagree",
+            "validation/unknown-ca/accept", "validation/unknown-ca/reject", "validation/expired/accept",
+            "validation/expired/reject", "validation/not-yet-valid/accept", "validation/not-yet-valid/reject",
+            "validation/wrong-host/accept", "validation/wrong-host/reject", "auth/requested-nocert",
+            "auth/required-nocert", "auth/required-cert", "timeouts/read", "oversize");
+
+    private static final byte[] MESSAGE = "0123456789abcdefghijklmn".getBytes(StandardCharsets.US_ASCII);
+
+    private ParityScenario() {}
+
+    static Map<String, Object> run(String scenario) throws Exception {
+        String serverCert = "server";
+        if (scenario.startsWith("validation/")) {
+            String what = scenario.split("/")[1];
+            serverCert = what.equals("unknown-ca") ? "untrusted-server" : what;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("scenario", scenario);
+        List<Integer> emissions = new CopyOnWriteArrayList<>();
+        try (LoopbackPair pair = LoopbackPair.create(serverCert + ".pem", serverCert + "-key.pem")) {
+            configure(scenario, pair, emissions);
+            LoopbackPair.Outcome outcome = pair.handshakeBoth();
+            out.put("client_handshake", result(outcome.client()));
+            out.put("server_handshake", result(outcome.server()));
+            out.put("accept_certificate", emissions.toString().replace(" ", ""));
+            boolean ok = outcome.client() == null && outcome.server() == null;
+            out.put("protocol_version", ok ? pair.client.protocolVersion().code() : null);
+            out.put("ciphersuite_name", ok ? pair.client.ciphersuiteName() : null);
+            out.put("negotiated_protocol", ok ? pair.client.negotiatedProtocol() : null);
+            out.put("peer_certificate_errors", ok ? TlsCertificateFlags.toBits(pair.client.peerCertificateErrors()) : null);
+            for (TlsChannelBindingType type : TlsChannelBindingType.values()) {
+                out.put("binding_" + type.name().toLowerCase(), ok ? binding(pair.client, type) : null);
+            }
+            out.put("send_result", null);
+            out.put("bytes_received", null);
+            if (ok) {
+                exchange(scenario, pair, out);
+            }
+        }
+        return out;
+    }
+
+    private static void configure(String scenario, LoopbackPair pair, List<Integer> emissions) throws Exception {
+        if (scenario.startsWith("validation/")) {
+            boolean accept = scenario.endsWith("/accept");
+            pair.client.onAcceptCertificate((c, cert, errors) -> emissions.add(TlsCertificateFlags.toBits(errors)) && accept);
+        } else {
+            pair.client.onAcceptCertificate((c, cert, errors) -> emissions.add(TlsCertificateFlags.toBits(errors)) && false);
+        }
+        switch (scenario) {
+            case "alpn/agree" -> {
+                pair.client.setAdvertisedProtocols(List.of("coap", "h3"));
+                pair.server.setAdvertisedProtocols(List.of("h3"));
+            }
+            case "alpn/disagree" -> {
+                pair.client.setAdvertisedProtocols(List.of("coap"));
+                pair.server.setAdvertisedProtocols(List.of("h3"));
+            }
+            case "auth/requested-nocert" -> pair.server.setAuthenticationMode(TlsAuthenticationMode.REQUESTED);
+            case "auth/required-nocert" -> pair.server.setAuthenticationMode(TlsAuthenticationMode.REQUIRED);
+            case "auth/required-cert" -> {
+                pair.server.setAuthenticationMode(TlsAuthenticationMode.REQUIRED);
+                try (TlsCertificate cert = TlsCertificate.fromFiles(LoopbackPair.pki("client.pem"),
+                        LoopbackPair.pki("client-key.pem"))) {
+                    pair.client.setCertificate(cert);
+                }
+                pair.server.onAcceptCertificate((c, cert, errors) -> true);
+            }
+            default -> { }
+        }
+    }
+
+    private static void exchange(String scenario, LoopbackPair pair, Map<String, Object> out) {
+        if (scenario.equals("timeouts/read")) {
+            out.put("bytes_received", receive(pair.client, Duration.ofMillis(500)));
+            return;
+        }
+        byte[] payload = scenario.equals("oversize") ? new byte[2000] : MESSAGE;
+        try {
+            pair.client.send(ByteBuffer.allocateDirect(payload.length).put(payload).flip());
+            out.put("send_result", "ok");
+        } catch (GioException e) {
+            out.put("send_result", error(e));
+            return;
+        }
+        out.put("bytes_received", receive(pair.server, Duration.ofSeconds(5)));
+    }
+
+    private static Object receive(DtlsConnection conn, Duration timeout) {
+        try {
+            return conn.receive(ByteBuffer.allocateDirect(2048), timeout);
+        } catch (GioException e) {
+            return error(e);
+        }
+    }
+
+    private static Object binding(DtlsConnection conn, TlsChannelBindingType type) {
+        try {
+            return conn.channelBindingData(type).length;
+        } catch (GioException e) {
+            return error(e);
+        }
+    }
+
+    private static String result(Exception failure) {
+        if (failure == null) {
+            return "ok";
+        }
+        return failure instanceof GioException g ? error(g) : failure.toString();
+    }
+
+    private static String error(GioException e) {
+        return e.domain() + ":" + e.rawCode();
+    }
+}
