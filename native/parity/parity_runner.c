@@ -33,6 +33,8 @@ typedef struct {
   gboolean server_has_accept_handler;
   gboolean read_timeout;            /* "timeouts/read" */
   gboolean oversize;                /* "oversize" */
+  gboolean close_notify;            /* "close/notify": client closes after the exchange */
+  gboolean shutdown_write;          /* "shutdown/write": client shuts down writing after the exchange */
 } Scenario;
 
 /* One endpoint of the connection. */
@@ -187,6 +189,16 @@ parse_scenario (const char *name, Scenario *sc)
   if (g_str_equal (name, "oversize"))
     {
       sc->oversize = TRUE;
+      return TRUE;
+    }
+  if (g_str_equal (name, "close/notify"))
+    {
+      sc->close_notify = TRUE;
+      return TRUE;
+    }
+  if (g_str_equal (name, "shutdown/write"))
+    {
+      sc->shutdown_write = TRUE;
       return TRUE;
     }
   return FALSE;
@@ -503,6 +515,7 @@ main (int argc, char **argv)
   char *version = NULL, *cipher = NULL, *alpn = NULL, *peer_errors = NULL;
   char *b_unique = NULL, *b_endpoint = NULL, *b_exporter = NULL;
   char *send_result = NULL, *received = NULL;
+  char *peer_close_receive = NULL, *send_after_close = NULL;
 
   if (client.hs_ok && server.hs_ok)
     {
@@ -539,6 +552,17 @@ main (int argc, char **argv)
         {
           send_result = client_send (&client, MESSAGE, strlen (MESSAGE));
           received = receive_one (&server, SERVER_RECV_TIMEOUT_US);
+          if (sc.close_notify || sc.shutdown_write)
+            {
+              /* The client ends its side (close_notify is sent); the server's next receive sees the end
+               * (0 messages), and the client's own next send fails. */
+              if (sc.close_notify)
+                close_side (&client);
+              else
+                g_dtls_connection_shutdown (G_DTLS_CONNECTION (client.conn), FALSE, TRUE, NULL, NULL);
+              peer_close_receive = receive_one (&server, SERVER_RECV_TIMEOUT_US);
+              send_after_close = client_send (&client, MESSAGE, strlen (MESSAGE));
+            }
         }
     }
 
@@ -554,13 +578,16 @@ main (int argc, char **argv)
                           ",\"ciphersuite_name\":%s,\"negotiated_protocol\":%s"
                           ",\"peer_certificate_errors\":%s,\"binding_tls_unique\":%s"
                           ",\"binding_tls_server_end_point\":%s,\"binding_tls_exporter\":%s"
-                          ",\"send_result\":%s,\"bytes_received\":%s}",
+                          ",\"send_result\":%s,\"bytes_received\":%s"
+                          ",\"peer_close_receive\":%s,\"send_after_close\":%s}",
                           client_hs, server_hs, accepts,
                           version ? version : "null", cipher ? cipher : "null",
                           alpn ? alpn : "null", peer_errors ? peer_errors : "null",
                           b_unique ? b_unique : "null", b_endpoint ? b_endpoint : "null",
                           b_exporter ? b_exporter : "null",
-                          send_result ? send_result : "null", received ? received : "null");
+                          send_result ? send_result : "null", received ? received : "null",
+                          peer_close_receive ? peer_close_receive : "null",
+                          send_after_close ? send_after_close : "null");
   puts (out->str);
   fflush (stdout);
   g_string_free (out, TRUE);
@@ -572,6 +599,7 @@ main (int argc, char **argv)
   g_free (version); g_free (cipher); g_free (alpn); g_free (peer_errors);
   g_free (b_unique); g_free (b_endpoint); g_free (b_exporter);
   g_free (send_result); g_free (received);
+  g_free (peer_close_receive); g_free (send_after_close);
   free_side (&client);
   free_side (&server);
   g_array_unref (accept_flags);

@@ -17,7 +17,8 @@ final class ParityScenario {
             "validation/unknown-ca/accept", "validation/unknown-ca/reject", "validation/expired/accept",
             "validation/expired/reject", "validation/not-yet-valid/accept", "validation/not-yet-valid/reject",
             "validation/wrong-host/accept", "validation/wrong-host/reject", "auth/requested-nocert",
-            "auth/required-nocert", "auth/required-cert", "timeouts/read", "oversize");
+            "auth/required-nocert", "auth/required-cert", "timeouts/read", "oversize", "close/notify",
+            "shutdown/write");
 
     private static final byte[] MESSAGE = "0123456789abcdefghijklmn".getBytes(StandardCharsets.US_ASCII);
 
@@ -48,6 +49,8 @@ final class ParityScenario {
             }
             out.put("send_result", null);
             out.put("bytes_received", null);
+            out.put("peer_close_receive", null);
+            out.put("send_after_close", null);
             if (ok) {
                 exchange(scenario, pair, out);
             }
@@ -99,11 +102,34 @@ final class ParityScenario {
             return;
         }
         out.put("bytes_received", receive(pair.server, Duration.ofSeconds(5)));
+        if (scenario.equals("close/notify") || scenario.equals("shutdown/write")) {
+            // The client ends its side (close_notify); the server's next receive sees the end, and the
+            // client's own next send fails.
+            try {
+                if (scenario.equals("close/notify")) {
+                    pair.client.close();
+                } else {
+                    pair.client.shutdown(false, true);
+                }
+            } catch (GioException ignored) {
+                // as in C: errors on close are not part of the observation
+            }
+            out.put("peer_close_receive", receive(pair.server, Duration.ofSeconds(5)));
+            try {
+                pair.client.send(ByteBuffer.wrap(MESSAGE));
+                out.put("send_after_close", "ok");
+            } catch (GioException e) {
+                out.put("send_after_close", error(e));
+            }
+        }
     }
 
+    /** Like the C runner: the first message's length, 0 when none came (the peer closed). */
     private static Object receive(DtlsConnection conn, Duration timeout) {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(2048);
         try {
-            return conn.receive(ByteBuffer.allocateDirect(2048), timeout);
+            int messages = conn.receive(new ByteBuffer[] {buffer}, 0, 1, timeout);
+            return messages == 0 ? 0 : buffer.position();
         } catch (GioException e) {
             return error(e);
         }
