@@ -25,6 +25,15 @@ final class ParityScenario {
     private ParityScenario() {}
 
     static Map<String, Object> run(String scenario) throws Exception {
+        return run(scenario, null);
+    }
+
+    /**
+     * Runs {@code scenario}; if {@code created} is given, the oracle takes a reference on every GObject the
+     * binding created (so their addresses stay valid) and lists them, for the caller to check they are
+     * finalized once the binding has let go.
+     */
+    static Map<String, Object> run(String scenario, List<Long> created) throws Exception {
         String serverCert = "server";
         if (scenario.startsWith("validation/")) {
             String what = scenario.split("/")[1];
@@ -34,6 +43,13 @@ final class ParityScenario {
         out.put("scenario", scenario);
         List<Integer> emissions = new CopyOnWriteArrayList<>();
         try (LoopbackPair pair = LoopbackPair.create(serverCert + ".pem", serverCert + "-key.pem")) {
+            if (created != null) {
+                for (long address : List.of(pair.client.handle.address(), pair.server.handle.address(),
+                        pair.clientSocket.handle.address(), pair.serverSocket.handle.address())) {
+                    GObjectOracle.ref(address);
+                    created.add(address);
+                }
+            }
             configure(scenario, pair, emissions);
             LoopbackPair.Outcome outcome = pair.handshakeBoth();
             out.put("client_handshake", result(outcome.client()));

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -19,7 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Parity: each scenario runs once in C straight on libgio (gdtls-parity-c, built by CMake from
  * native/parity) and once through the Java binding; every observation must be equal. Nothing is excluded yet:
- * these scenarios record no timings. Each run writes "scenario | C | Java | match" rows to
+ * these scenarios record no timings. The jnr-ffi oracle then checks that every GObject the binding created
+ * is released (its reference is the last one). Each run writes "scenario | C | Java | match" rows to
  * target/parity-report.md ({@code ./gdtls parity} runs this test and prints the report).
  */
 @Timeout(60)
@@ -39,7 +42,9 @@ class ParityTest {
     @MethodSource("scenarios")
     void javaObservesWhatCObserves(String scenario) throws Exception {
         Map<String, Object> c = FlatJson.parse(runC(scenario));
-        Map<String, Object> viaJava = ParityScenario.run(scenario);
+        List<Long> created = new ArrayList<>();
+        Map<String, Object> viaJava = ParityScenario.run(scenario, created);
+        assertAllReleased(scenario, created);
         boolean match = c.equals(viaJava);
         synchronized (ParityTest.class) {
             if (!Files.exists(REPORT)) {
@@ -49,6 +54,20 @@ class ParityTest {
                     + "` | " + (match ? "yes" : "NO") + " |\n", StandardOpenOption.APPEND);
         }
         assertEquals(c, viaJava, scenario);
+    }
+
+    /**
+     * The jnr-ffi oracle (no code shared with the binding): once the binding closed everything, the oracle's
+     * reference must be the last one on each GObject it created; dropping it finalizes the object. Connections
+     * go first, since each holds a reference on its base socket.
+     */
+    private static void assertAllReleased(String scenario, List<Long> created) {
+        for (long address : created) {
+            String type = GObjectOracle.typeName(address);
+            int refs = GObjectOracle.refCount(address);
+            GObjectOracle.unref(address);
+            assertEquals(1, refs, scenario + ": " + type + " still referenced after close");
+        }
     }
 
     private static String runC(String scenario) throws Exception {
