@@ -68,13 +68,7 @@ class DtlsServerConnectionTest {
      */
     @Test
     void trustedClientCertificateIsStillOfferedToAcceptCertificate() throws Exception {
-        try (LoopbackPair pair = LoopbackPair.create();
-             TlsDatabase trust = TlsDatabase.fromFile(LoopbackPair.pki("ca.pem"));
-             TlsCertificate clientCert = TlsCertificate.fromFiles(LoopbackPair.pki("client.pem"),
-                     LoopbackPair.pki("client-key.pem"))) {
-            pair.server.setAuthenticationMode(TlsAuthenticationMode.REQUIRED);
-            pair.server.setDatabase(trust);
-            pair.client.setCertificate(clientCert);
+        try (LoopbackPair pair = requiredTrustedClientCertificate()) {
             List<Set<TlsCertificateFlags>> seen = new CopyOnWriteArrayList<>();
             pair.server.onAcceptCertificate((conn, cert, errors) -> seen.add(errors));
             pair.handshake();
@@ -87,13 +81,7 @@ class DtlsServerConnectionTest {
 
     @Test
     void trustedClientCertificateWithoutListenerIsRejected() throws Exception {
-        try (LoopbackPair pair = LoopbackPair.create();
-             TlsDatabase trust = TlsDatabase.fromFile(LoopbackPair.pki("ca.pem"));
-             TlsCertificate clientCert = TlsCertificate.fromFiles(LoopbackPair.pki("client.pem"),
-                     LoopbackPair.pki("client-key.pem"))) {
-            pair.server.setAuthenticationMode(TlsAuthenticationMode.REQUIRED);
-            pair.server.setDatabase(trust);
-            pair.client.setCertificate(clientCert);
+        try (LoopbackPair pair = requiredTrustedClientCertificate()) {
             LoopbackPair.Outcome outcome = pair.handshakeBoth();
             assertEquals(TlsError.BAD_CERTIFICATE, assertInstanceOf(TlsErrorException.class, outcome.server()).code());
         }
@@ -107,5 +95,18 @@ class DtlsServerConnectionTest {
             pair.handshake();
             assertNull(pair.server.peerCertificate());
         }
+    }
+
+    /** Server REQUIRED, trusting the test CA; client presenting the CA-signed client certificate. */
+    private static LoopbackPair requiredTrustedClientCertificate() throws GioException {
+        LoopbackPair pair = LoopbackPair.create();
+        try (TlsDatabase trust = TlsDatabase.fromFile(LoopbackPair.pki("ca.pem"));
+             TlsCertificate clientCert = TlsCertificate.fromFiles(LoopbackPair.pki("client.pem"),
+                     LoopbackPair.pki("client-key.pem"))) {
+            pair.server.setAuthenticationMode(TlsAuthenticationMode.REQUIRED);
+            pair.server.setDatabase(trust);      // the connections keep their own references
+            pair.client.setCertificate(clientCert);
+        }
+        return pair;
     }
 }

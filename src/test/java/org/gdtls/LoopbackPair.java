@@ -35,23 +35,13 @@ final class LoopbackPair implements AutoCloseable {
 
     /** Server with {@code serverCert} (+ key); client trusting the test root CA, identity server.example.com. */
     static LoopbackPair create(String serverCert, String serverKey) throws GioException {
-        UdpSocket serverSocket = UdpSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        UdpSocket clientSocket = UdpSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        serverSocket.connect(clientSocket.localAddress());
-        clientSocket.connect(serverSocket.localAddress());
-        DtlsServerConnection server;
         try (TlsCertificate cert = serverCert == null ? null
                 : TlsCertificate.fromFiles(pki(serverCert), pki(serverKey))) {
-            server = DtlsServerConnection.create(serverSocket, cert);
+            return createWith(cert); // the server connection holds its own reference on the certificate
         }
-        DtlsClientConnection client = DtlsClientConnection.create(clientSocket, "server.example.com");
-        try (TlsDatabase db = TlsDatabase.fromFile(pki("ca.pem"))) {
-            client.setDatabase(db);
-        }
-        return new LoopbackPair(clientSocket, serverSocket, client, server);
     }
 
-    /** Server with a certificate object the caller made (e.g. from a PKCS#11 token). */
+    /** Server with a certificate object the caller made (e.g. from a PKCS#11 token), or none. */
     static LoopbackPair createWith(TlsCertificate serverCert) throws GioException {
         UdpSocket serverSocket = UdpSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         UdpSocket clientSocket = UdpSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
