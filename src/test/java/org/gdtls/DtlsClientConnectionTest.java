@@ -3,13 +3,20 @@ package org.gdtls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import javax.security.auth.x500.X500Principal;
 
@@ -67,15 +74,18 @@ class DtlsClientConnectionTest {
         Path pki = LoopbackPair.pki("ca.pem").getParent();
         Process openssl;
         try {
-            openssl = new ProcessBuilder("openssl", "s_server", "-dtls1_2", "-quiet",
+            openssl = new ProcessBuilder("openssl", "s_server", "-dtls1_2",
                     "-accept", "127.0.0.1:" + serverAddress.getPort(),
                     "-cert", pki.resolve("server.pem").toString(), "-key", pki.resolve("server-key.pem").toString(),
                     "-CAfile", pki.resolve("ca.pem").toString(), "-Verify", "1")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        } catch (java.io.IOException noOpenssl) {
+                    .redirectErrorStream(true).start();
+        } catch (IOException noOpenssl) {
             Assumptions.abort("openssl is not installed");
             return;
         }
+        // A ClientHello sent before openssl binds its port comes back as ICMP "port unreachable", which fails the
+        // connected socket's next receive with "Connection refused": wait for s_server's "ACCEPT" line first.
+        awaitLine(openssl, "ACCEPT");
         try (UdpSocket socket = UdpSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
              TlsDatabase trust = TlsDatabase.fromFile(pki.resolve("ca.pem"));
              TlsCertificate clientCert = TlsCertificate.fromFiles(pki.resolve("client.pem"), pki.resolve("client-key.pem"))) {
@@ -83,13 +93,41 @@ class DtlsClientConnectionTest {
             try (DtlsClientConnection client = DtlsClientConnection.create(socket, "server.example.com")) {
                 client.setDatabase(trust);
                 client.setCertificate(clientCert);
-                client.handshake(); // if openssl is not listening yet, the 1 s ClientHello resend covers it
+                client.handshake();
                 assertEquals(ProtocolVersion.DTLS_1_2, client.protocolVersion());
                 assertEquals(List.of(new X500Principal("CN=gdtls Test Root CA")), client.acceptedCas());
             }
         } finally {
             openssl.destroyForcibly().waitFor();
         }
+    }
+
+    /** Reads the process's output until {@code line}, then drains the rest in the background. */
+    private static void awaitLine(Process process, String line) throws Exception {
+        BufferedReader out = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<Boolean> seen = CompletableFuture.supplyAsync(() -> {
+            try {
+                for (String l = out.readLine(); l != null; l = out.readLine()) {
+                    if (l.strip().equals(line)) {
+                        return true;
+                    }
+                }
+                return false;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        assertTrue(seen.get(10, TimeUnit.SECONDS), "openssl s_server never printed " + line);
+        Thread drain = new Thread(() -> {
+            try {
+                out.transferTo(Writer.nullWriter());
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, "openssl-output");
+        drain.setDaemon(true);
+        drain.start();
     }
 
     @Test
