@@ -7,6 +7,8 @@
 
 #include <gio/gio.h>
 
+#include "gdtls_filter.h"
+
 G_BEGIN_DECLS
 
 /* One kind per GLib callback shape; org.gdtls.internal.glue.CallbackKind mirrors these numbers. */
@@ -19,6 +21,7 @@ G_BEGIN_DECLS
 #define GDTLS_CALLBACK_INVOKE 6             /* GSourceFunc run by gdtls_context_invoke */
 #define GDTLS_CALLBACK_CANCELLED 7          /* GCancellable::cancelled, connected by gdtls_cancellable_connect */
 #define GDTLS_CALLBACK_DATAGRAM_READY 8     /* GDatagramBasedSourceFunc: (GDatagramBased*, GIOCondition) -> keep? */
+#define GDTLS_CALLBACK_DATAGRAM_FILTER 9    /* GdtlsDatagramFilterFunc: (direction, serial, size) -> GDTLS_DATAGRAM_KEEP/DROP */
 
 /* Glue errors returned by gdtls_glue_init. */
 #define GDTLS_GLUE_OK 0
@@ -76,6 +79,12 @@ GSource *gdtls_datagram_source_attach(GDatagramBased *datagram_based, GIOConditi
 
 /* g_source_destroy() then g_source_unref(): for sources returned by gdtls_datagram_source_attach. */
 void gdtls_source_destroy(GSource *source);
+
+/*
+ * gdtls_filter_datagram_new() whose predicate is Java (GDTLS_CALLBACK_DATAGRAM_FILTER with `handle`);
+ * GDTLS_CALLBACK_RELEASE follows when the object is finalized. Returns a new reference.
+ */
+GDatagramBased *gdtls_filter_datagram_new_java(GDatagramBased *base, gint64 handle);
 
 /* G_OBJECT_TYPE_NAME() is a macro: this gives it a symbol. */
 const char *gdtls_object_type_name(gpointer instance);

@@ -15,7 +15,6 @@ import org.gdtls.internal.gen.GError;
 import org.gdtls.internal.gen.GInetSocketAddress;
 import org.gdtls.internal.gen.GList;
 import org.gdtls.internal.gen.GNetworkAddress;
-import org.gdtls.internal.gen.GSocket;
 import org.gdtls.internal.gen.GSocketConnectable;
 import org.gdtls.internal.gen.global.Gio;
 import org.gdtls.internal.glue.CStrings;
@@ -36,19 +35,19 @@ public final class DtlsClientConnection extends DtlsConnection {
      * unchecked). The connection keeps the base socket's GObject alive; closing it leaves the socket open.
      */
     @Wraps(value = {"g_dtls_client_connection_new"}, properties = {"GDtlsClientConnection:server-identity", "GDtlsConnection:base-socket"})
-    public static DtlsClientConnection create(UdpSocket base, String serverIdentity) throws GioException {
+    public static DtlsClientConnection create(DatagramTransport base, String serverIdentity) throws GioException {
         Objects.requireNonNull(base, "base");
         NativeLibrary.ensureLoaded();
         Pointer identity = serverIdentity == null ? null : ServerIdentity.connectable(serverIdentity);
-        GSocket socket = base.handle.acquire();
+        GDatagramBased transport = TransportLease.acquire(base);
         try {
             GError error = GErrors.slot();
-            GDatagramBased conn = Gio.g_dtls_client_connection_new(new GDatagramBased(socket),
+            GDatagramBased conn = Gio.g_dtls_client_connection_new(transport,
                     identity == null ? null : new GSocketConnectable(identity), error);
             GErrors.check(error);
             return new DtlsClientConnection(conn);
         } finally {
-            base.handle.release();
+            TransportLease.release(base);
             if (identity != null) {
                 Gio.g_object_unref(identity); // the connection took its own reference
             }

@@ -5,7 +5,6 @@ import java.util.Objects;
 import org.gdtls.internal.gen.GDatagramBased;
 import org.gdtls.internal.gen.GDtlsConnection;
 import org.gdtls.internal.gen.GError;
-import org.gdtls.internal.gen.GSocket;
 import org.gdtls.internal.gen.GTlsCertificate;
 import org.gdtls.internal.gen.global.Gio;
 import org.gdtls.internal.glue.GErrors;
@@ -25,15 +24,15 @@ public final class DtlsServerConnection extends DtlsConnection {
      * {@link TlsError#MISC} "Error performing TLS handshake: No supported cipher suites have been found."
      */
     @Wraps(value = {"g_dtls_server_connection_new"}, properties = {"GDtlsConnection:certificate", "GDtlsConnection:base-socket"})
-    public static DtlsServerConnection create(UdpSocket base, TlsCertificate certificate) throws GioException {
+    public static DtlsServerConnection create(DatagramTransport base, TlsCertificate certificate) throws GioException {
         Objects.requireNonNull(base, "base");
         NativeLibrary.ensureLoaded();
-        GSocket socket = base.handle.acquire();
+        GDatagramBased transport = TransportLease.acquire(base);
         try {
             GTlsCertificate cert = certificate == null ? null : certificate.handle.acquire();
             try {
                 GError error = GErrors.slot();
-                GDatagramBased conn = Gio.g_dtls_server_connection_new(new GDatagramBased(socket), cert, error);
+                GDatagramBased conn = Gio.g_dtls_server_connection_new(transport, cert, error);
                 GErrors.check(error);
                 return new DtlsServerConnection(conn);
             } finally {
@@ -42,7 +41,7 @@ public final class DtlsServerConnection extends DtlsConnection {
                 }
             }
         } finally {
-            base.handle.release();
+            TransportLease.release(base);
         }
     }
 

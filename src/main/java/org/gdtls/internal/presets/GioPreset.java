@@ -66,6 +66,7 @@ import org.bytedeco.javacpp.tools.Logger;
                         "gio/gdtlsconnection.h",
                         "gio/gdtlsclientconnection.h",
                         "gio/gdtlsserverconnection.h",
+                        "gdtls_filter.h",
                         "gdtls_glue.h",
                 },
                 // The generated JNI must see every declaration, so the umbrella headers come first.
@@ -205,7 +206,7 @@ public class GioPreset implements InfoMapper, BuildEnabled {
                 "GSignalCVaMarshaller", "GTypeClassCacheFunc", "GTypeInterfaceCheckFunc", "GBaseInitFunc",
                 "GBaseFinalizeFunc", "GClassInitFunc", "GClassFinalizeFunc", "GInstanceInitFunc",
                 "GInterfaceInitFunc", "GInterfaceFinalizeFunc", "GPollFunc",
-                "GAsyncReadyCallback", "GDatagramBasedSourceFunc", "GCancellableSourceFunc")) {
+                "GAsyncReadyCallback", "GDatagramBasedSourceFunc", "GCancellableSourceFunc", "GdtlsDatagramFilterFunc")) {
             infoMap.put(new Info(type).cast().valueTypes("Pointer").pointerTypes("Pointer"));
         }
     }

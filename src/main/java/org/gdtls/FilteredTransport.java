@@ -1,0 +1,88 @@
+package org.gdtls;
+
+import java.util.Objects;
+
+import org.gdtls.internal.gen.GDatagramBased;
+import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.glue.CallbackDispatcher;
+import org.gdtls.internal.glue.CallbackErrors;
+import org.gdtls.internal.glue.NativeLibrary;
+import org.gdtls.internal.glue.ObjectHandle;
+
+/**
+ * A {@code GDatagramBased} between a DTLS connection and its base transport that asks a {@link DatagramFilter}
+ * about every datagram and silently drops the refused ones (the glue's {@code GdtlsFilterDatagram}). Sources and
+ * waits are the base's. Receives return one datagram per call.
+ *
+ * <pre>{@code
+ * try (FilteredTransport lossy = FilteredTransport.over(socket, (dir, serial, len) -> !(dir == OUT && serial == 1))) {
+ *     DtlsClientConnection conn = DtlsClientConnection.create(lossy, "server.example.com"); // ClientHello resent after 1 s
+ * }
+ * }</pre>
+ *
+ * <p>The filter is held until the native object is finalized, i.e. after this wrapper and every connection over
+ * it are closed; it must not reach those connections strongly, or it keeps them alive.
+ */
+public final class FilteredTransport implements DatagramTransport, AutoCloseable {
+    final ObjectHandle<GDatagramBased> handle;
+
+    private FilteredTransport(GDatagramBased owned) {
+        this.handle = new ObjectHandle<>(this, owned, "FilteredTransport");
+    }
+
+    /** Wraps {@code base} (which stays open and owned by the caller); {@code filter} decides per datagram. */
+    @Wraps("gdtls_filter_datagram_new")
+    public static FilteredTransport over(DatagramTransport base, DatagramFilter filter) {
+        Objects.requireNonNull(base, "base");
+        Objects.requireNonNull(filter, "filter");
+        NativeLibrary.ensureLoaded();
+        long registryHandle = CallbackDispatcher.register((h, kind, direction, serial, length) ->
+                kind == CallbackDispatcher.DATAGRAM_FILTER ? decide(filter, direction, serial, length) : 0);
+        GDatagramBased created;
+        try {
+            created = Gio.gdtls_filter_datagram_new_java(TransportLease.acquire(base), registryHandle);
+        } finally {
+            TransportLease.release(base);
+        }
+        if (created == null || created.isNull()) {
+            CallbackDispatcher.unregister(registryHandle);
+            throw new IllegalStateException("gdtls_filter_datagram_new failed");
+        }
+        return new FilteredTransport(created); // the finalize of the native object releases registryHandle
+    }
+
+    private static long decide(DatagramFilter filter, long direction, long serial, long length) {
+        DatagramFilter.Direction d = direction == Gio.GDTLS_DATAGRAM_OUT ? DatagramFilter.Direction.OUT
+                : DatagramFilter.Direction.IN;
+        try {
+            return filter.keep(d, serial, (int) length) ? Gio.GDTLS_DATAGRAM_KEEP : Gio.GDTLS_DATAGRAM_DROP;
+        } catch (Throwable t) {
+            CallbackErrors.report("datagram filter " + filter, t);
+            return Gio.GDTLS_DATAGRAM_KEEP;
+        }
+    }
+
+    /** How many datagrams the filter dropped so far in {@code direction}. */
+    @Wraps("gdtls_filter_datagram_dropped")
+    public long dropped(DatagramFilter.Direction direction) {
+        Objects.requireNonNull(direction, "direction");
+        GDatagramBased filter = handle.acquire();
+        try {
+            return Gio.gdtls_filter_datagram_dropped(filter,
+                    direction == DatagramFilter.Direction.OUT ? Gio.GDTLS_DATAGRAM_OUT : Gio.GDTLS_DATAGRAM_IN);
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** Drops this wrapper's reference; connections over this transport keep theirs. The base stays open. */
+    @Override
+    public void close() {
+        handle.close();
+    }
+
+    /** The native object's address, for diagnostics and the test oracle only. */
+    long address() {
+        return handle.address();
+    }
+}

@@ -1,0 +1,25 @@
+package org.gdtls;
+
+import org.gdtls.internal.gen.GDatagramBased;
+import org.gdtls.internal.glue.ObjectHandle;
+
+/** The {@code GDatagramBased*} behind a {@link DatagramTransport}, under its wrapper's lease. */
+final class TransportLease {
+    private TransportLease() {}
+
+    private static ObjectHandle<?> handle(DatagramTransport transport) {
+        if (transport instanceof UdpSocket socket) {
+            return socket.handle;
+        }
+        return ((FilteredTransport) transport).handle;
+    }
+
+    /** Starts a native call on the transport; pair with {@link #release} in finally. */
+    static GDatagramBased acquire(DatagramTransport transport) {
+        return new GDatagramBased(handle(transport).acquire());
+    }
+
+    static void release(DatagramTransport transport) {
+        handle(transport).release();
+    }
+}
