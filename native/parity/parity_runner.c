@@ -6,11 +6,18 @@
  *
  * Usage: gdtls-parity-c PKI_DIR SCENARIO
  *
+ * Scenarios named connection/... are glib-networking's own DTLS test cases (glib_networking_cases.c); the
+ * others run a client and a server over two connected loopback sockets (this file).
+ *
  * Handshake failures are observations, not errors: the program exits 0
  * whenever the scenario was recognised (2 for an unknown scenario, 1 for a
  * setup failure such as unreadable PKI files).
  */
 #include <gio/gio.h>
+
+#include "gdtls_filter.h"
+#include "glib_networking_cases.h"
+#include "parity_json.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +38,7 @@ typedef struct {
   GTlsAuthenticationMode auth_mode;
   gboolean client_sends_cert;
   gboolean server_has_accept_handler;
-  gboolean read_timeout;            /* "timeouts/read" */
+  gboolean read_timeout;            /* "read/timeout" */
   gboolean oversize;                /* "oversize" */
   gboolean close_notify;            /* "close/notify": client closes after the exchange */
   gboolean shutdown_write;          /* "shutdown/write": client shuts down writing after the exchange */
@@ -55,59 +62,6 @@ typedef struct {
 /* accept-certificate emissions of the client, as flag values. */
 static GMutex accept_lock;
 static GArray *accept_flags;
-
-/* ---------- JSON helpers ---------- */
-
-static void
-json_string (GString *out, const char *s)
-{
-  if (s == NULL)
-    {
-      g_string_append (out, "null");
-      return;
-    }
-  g_string_append_c (out, '"');
-  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
-    {
-      switch (*p)
-        {
-        case '"':  g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        case '\b': g_string_append (out, "\\b"); break;
-        case '\f': g_string_append (out, "\\f"); break;
-        default:
-          if (*p < 0x20)
-            g_string_append_printf (out, "\\u%04x", *p);
-          else
-            g_string_append_c (out, (char) *p);
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
-/* "<domain quark string>:<code>", the portable identity of a GError. */
-static char *
-error_id (const GError *error)
-{
-  return g_strdup_printf ("%s:%d", g_quark_to_string (error->domain), error->code);
-}
-
-/* A JSON value that is either an int or an error id string; the result is
- * already JSON (i.e. quoted when it is a string). */
-static char *
-int_or_error (gboolean ok, gint64 value, const GError *error)
-{
-  if (ok)
-    return g_strdup_printf ("%" G_GINT64_FORMAT, value);
-  char *id = error_id (error);
-  GString *s = g_string_new (NULL);
-  json_string (s, id);
-  g_free (id);
-  return g_string_free (s, FALSE);
-}
 
 /* ---------- scenario table ---------- */
 
@@ -181,7 +135,7 @@ parse_scenario (const char *name, Scenario *sc)
       sc->server_has_accept_handler = TRUE;
       return TRUE;
     }
-  if (g_str_equal (name, "timeouts/read"))
+  if (g_str_equal (name, "read/timeout"))
     {
       sc->read_timeout = TRUE;
       return TRUE;
@@ -493,6 +447,15 @@ main (int argc, char **argv)
     }
   const char *pki_dir = argv[1];
   const char *name = argv[2];
+  if (g_str_has_prefix (name, "connection/"))
+    {
+      char *abs_pki = g_canonicalize_filename (pki_dir, NULL);
+      int rc = run_glib_networking_case (abs_pki, name);
+      if (rc == 2)
+        fprintf (stderr, "gdtls-parity-c: unknown scenario '%s'\n", name);
+      g_free (abs_pki);
+      return rc;
+    }
   Scenario sc;
   if (!parse_scenario (name, &sc))
     {

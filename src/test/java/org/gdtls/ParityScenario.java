@@ -17,7 +17,7 @@ final class ParityScenario {
             "validation/unknown-ca/accept", "validation/unknown-ca/reject", "validation/expired/accept",
             "validation/expired/reject", "validation/not-yet-valid/accept", "validation/not-yet-valid/reject",
             "validation/wrong-host/accept", "validation/wrong-host/reject", "auth/requested-nocert",
-            "auth/required-nocert", "auth/required-cert", "timeouts/read", "oversize", "close/notify",
+            "auth/required-nocert", "auth/required-cert", "read/timeout", "oversize", "close/notify",
             "shutdown/write");
 
     private static final byte[] MESSAGE = "0123456789abcdefghijklmn".getBytes(StandardCharsets.US_ASCII);
@@ -105,7 +105,7 @@ final class ParityScenario {
     }
 
     private static void exchange(String scenario, LoopbackPair pair, Map<String, Object> out) {
-        if (scenario.equals("timeouts/read")) {
+        if (scenario.equals("read/timeout")) {
             out.put("bytes_received", receive(pair.client, Duration.ofMillis(500)));
             return;
         }
