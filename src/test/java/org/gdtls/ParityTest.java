@@ -35,7 +35,7 @@ class ParityTest {
     }
 
     static Stream<String> scenarios() {
-        return ParityScenario.SCENARIOS.stream();
+        return Stream.concat(GlibNetworkingCase.SCENARIOS.stream(), ParityScenario.SCENARIOS.stream());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -43,7 +43,8 @@ class ParityTest {
     void javaObservesWhatCObserves(String scenario) throws Exception {
         Map<String, Object> c = FlatJson.parse(runC(scenario));
         List<Long> created = new ArrayList<>();
-        Map<String, Object> viaJava = ParityScenario.run(scenario, created);
+        Map<String, Object> viaJava = scenario.startsWith("connection/") ? GlibNetworkingCase.run(scenario, created)
+                : ParityScenario.run(scenario, created);
         assertAllReleased(scenario, created);
         boolean match = c.equals(viaJava);
         synchronized (ParityTest.class) {
