@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.gdtls.internal.gen.GCancellable;
 import org.gdtls.internal.gen.GDatagramBased;
 import org.gdtls.internal.gen.GError;
 import org.gdtls.internal.gen.global.Gio;
@@ -33,9 +34,10 @@ final class DatagramIo {
             }
             GError error = GErrors.slot();
             int sent;
+            GCancellable cancel = Cancellable.acquire(cancellable); // outside the try: release only what was acquired
             try {
                 sent = Gio.g_datagram_based_send_messages(target, sendBatch.outMessages(), length, 0,
-                        timeoutMicros, Cancellable.acquire(cancellable), error);
+                        timeoutMicros, cancel, error);
             } finally {
                 Cancellable.release(cancellable);
             }
@@ -62,9 +64,10 @@ final class DatagramIo {
             }
             GError error = GErrors.slot();
             int received;
+            GCancellable cancel = Cancellable.acquire(cancellable);
             try {
                 received = Gio.g_datagram_based_receive_messages(source, receiveBatch.inMessages(), length, 0,
-                        timeoutMicros, Cancellable.acquire(cancellable), error);
+                        timeoutMicros, cancel, error);
             } finally {
                 Cancellable.release(cancellable);
             }

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 import org.bytedeco.javacpp.Pointer;
+import org.gdtls.internal.gen.GCancellable;
 import org.gdtls.internal.gen.GDatagramBased;
 import org.gdtls.internal.gen.GMainContext;
 import org.gdtls.internal.gen.GSource;
@@ -43,10 +44,18 @@ final class DatagramWatch implements CallbackTarget, Subscription {
                 Gio.g_object_unref(ref);
                 return;
             }
+            GCancellable cancel;
+            try {
+                cancel = Cancellable.acquire(cancellable);
+            } catch (IllegalStateException closed) {
+                watch.ended.set(true);
+                Gio.g_object_unref(ref);
+                throw closed; // reported by the pump
+            }
             long handle = CallbackDispatcher.register(watch);
             try {
                 watch.source = Gio.gdtls_datagram_source_attach(new GDatagramBased(ref), bits,
-                        Cancellable.acquire(cancellable), new GMainContext(new RawPointer(pump.contextAddress())), handle);
+                        cancel, new GMainContext(new RawPointer(pump.contextAddress())), handle);
             } finally {
                 Cancellable.release(cancellable); // the source took its own reference on the cancellable
             }

@@ -16,6 +16,7 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.gdtls.internal.gen.GByteArray;
+import org.gdtls.internal.gen.GCancellable;
 import org.gdtls.internal.gen.GDatagramBased;
 import org.gdtls.internal.gen.GDtlsConnection;
 import org.gdtls.internal.gen.GError;
@@ -92,11 +93,15 @@ public abstract sealed class DtlsConnection implements Closeable
         try {
             beginHandshake();
             try {
-                GError error = GErrors.slot();
-                Gio.g_dtls_connection_handshake(conn, Cancellable.acquire(cancellable), error);
-                GErrors.check(error);
+                GCancellable cancel = Cancellable.acquire(cancellable); // before the try: release only what was acquired
+                try {
+                    GError error = GErrors.slot();
+                    Gio.g_dtls_connection_handshake(conn, cancel, error);
+                    GErrors.check(error);
+                } finally {
+                    Cancellable.release(cancellable);
+                }
             } finally {
-                Cancellable.release(cancellable);
                 handshaking.set(false);
             }
         } finally {
@@ -126,11 +131,15 @@ public abstract sealed class DtlsConnection implements Closeable
     public void shutdown(boolean read, boolean write, Cancellable cancellable) throws GioException {
         GDtlsConnection conn = acquireForIo();
         try {
-            GError error = GErrors.slot();
-            Gio.g_dtls_connection_shutdown(conn, read ? 1 : 0, write ? 1 : 0, Cancellable.acquire(cancellable), error);
-            GErrors.check(error);
+            GCancellable cancel = Cancellable.acquire(cancellable);
+            try {
+                GError error = GErrors.slot();
+                Gio.g_dtls_connection_shutdown(conn, read ? 1 : 0, write ? 1 : 0, cancel, error);
+                GErrors.check(error);
+            } finally {
+                Cancellable.release(cancellable);
+            }
         } finally {
-            Cancellable.release(cancellable);
             handle.release();
         }
     }
@@ -156,11 +165,15 @@ public abstract sealed class DtlsConnection implements Closeable
             return;
         }
         try {
-            GError error = GErrors.slot();
-            Gio.g_dtls_connection_close(conn, Cancellable.acquire(cancellable), error);
-            GErrors.check(error);
+            GCancellable cancel = Cancellable.acquire(cancellable);
+            try {
+                GError error = GErrors.slot();
+                Gio.g_dtls_connection_close(conn, cancel, error);
+                GErrors.check(error);
+            } finally {
+                Cancellable.release(cancellable);
+            }
         } finally {
-            Cancellable.release(cancellable);
             handle.release();
             handle.close();
         }
@@ -300,19 +313,46 @@ public abstract sealed class DtlsConnection implements Closeable
      * Receives one datagram into {@code buffer} without blocking any thread: it waits on {@code pump} for the
      * connection to be readable ({@link #watch}), then receives with a zero timeout there. Completes with the
      * datagram's length, -1 once the peer has closed, or the receive's {@link GioException}. Cancelling the
-     * future stops waiting.
+     * future stops waiting. The first I/O runs the handshake, on {@code pump}'s context.
      */
     @Wraps({"g_datagram_based_create_source", "g_datagram_based_receive_messages"})
     public CompletableFuture<Integer> receiveAsync(ByteBuffer buffer, MainContextPump pump) {
         Objects.requireNonNull(buffer, "buffer");
+        return whenReady(pump, IOCondition.IN, () -> receive(buffer, Duration.ZERO));
+    }
+
+    /**
+     * Sends one datagram (the remaining bytes of {@code message}) without blocking any thread: a send with a zero
+     * timeout on {@code pump}'s thread, repeated each time the connection becomes writable ({@link #watch}) while
+     * it would block. Completes with the bytes sent, or the send's {@link GioException}. The first I/O runs the
+     * handshake, on {@code pump}'s context; cancelling the future stops waiting.
+     */
+    @Wraps({"g_datagram_based_create_source", "g_datagram_based_send_messages"})
+    public CompletableFuture<Integer> sendAsync(ByteBuffer message, MainContextPump pump) {
+        Objects.requireNonNull(message, "message");
+        return whenReady(pump, IOCondition.OUT, () -> {
+            int start = message.position();
+            send(new ByteBuffer[] {message}, 0, 1, Duration.ZERO);
+            return message.position() - start;
+        });
+    }
+
+    /** One attempt of a non-blocking operation: throws {@code WOULD_BLOCK} when it has to wait. */
+    @FunctionalInterface
+    private interface Attempt<T> {
+        T run() throws GioException;
+    }
+
+    /** Runs {@code attempt} on the pump, and again whenever the connection is ready for {@code condition}. */
+    private <T> CompletableFuture<T> whenReady(MainContextPump pump, IOCondition condition, Attempt<T> attempt) {
         Objects.requireNonNull(pump, "pump");
-        CompletableFuture<Integer> future = new CompletableFuture<>();
+        CompletableFuture<T> future = new CompletableFuture<>();
         pump.execute(() -> {
-            if (future.isDone() || tryReceive(buffer, future)) {
+            if (settled(attempt, future)) {
                 return;
             }
             try {
-                Subscription watching = watch(pump, Set.of(IOCondition.IN), null, ready -> !tryReceive(buffer, future));
+                Subscription watching = watch(pump, Set.of(condition), null, ready -> !settled(attempt, future));
                 future.whenComplete((n, t) -> watching.close());
             } catch (IllegalStateException closed) {
                 future.completeExceptionally(new IOErrorException(IOErrorEnum.CLOSED.code(), "Connection is closed"));
@@ -321,13 +361,13 @@ public abstract sealed class DtlsConnection implements Closeable
         return future;
     }
 
-    /** One non-blocking receive for receiveAsync: false if nothing was ready (keep waiting). */
-    private boolean tryReceive(ByteBuffer buffer, CompletableFuture<Integer> future) {
+    /** One attempt for whenReady: false if it would block (keep waiting), true once the future is done. */
+    private static <T> boolean settled(Attempt<T> attempt, CompletableFuture<T> future) {
         if (future.isDone()) {
             return true;
         }
         try {
-            future.complete(receive(buffer, Duration.ZERO));
+            future.complete(attempt.run());
         } catch (IOErrorException e) {
             if (e.code() == IOErrorEnum.WOULD_BLOCK) {
                 return false;

@@ -68,13 +68,16 @@ public abstract class TlsInteraction implements AutoCloseable {
         try {
             GTlsPassword p = password.handle.acquire();
             try {
-                GError error = GErrors.slot();
                 GCancellable c = Cancellable.acquire(cancellable);
-                int result = Gio.g_tls_interaction_invoke_ask_password(self, p, c, error);
-                GErrors.check(error);
-                return TlsInteractionResult.fromCode(result);
+                try {
+                    GError error = GErrors.slot();
+                    int result = Gio.g_tls_interaction_invoke_ask_password(self, p, c, error);
+                    GErrors.check(error);
+                    return TlsInteractionResult.fromCode(result);
+                } finally {
+                    Cancellable.release(cancellable);
+                }
             } finally {
-                Cancellable.release(cancellable);
                 password.handle.release();
             }
         } finally {

@@ -4,11 +4,19 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
 
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.PointerPointer;
+import org.gdtls.internal.gen.GCancellable;
+import org.gdtls.internal.gen.GDatagramBased;
 import org.gdtls.internal.gen.GError;
 import org.gdtls.internal.gen.GInetSocketAddress;
+import org.gdtls.internal.gen.GInputMessage;
+import org.gdtls.internal.gen.GInputVector;
 import org.gdtls.internal.gen.GSocket;
 import org.gdtls.internal.gen.GSocketAddress;
 import org.gdtls.internal.gen.global.Gio;
@@ -21,7 +29,7 @@ import org.gdtls.internal.glue.ObjectHandle;
  * A UDP {@code GSocket}, usable as the base socket of a DTLS connection. The DTLS backend sends without an
  * address, so {@link #connect} the socket to its one peer before the handshake.
  */
-public final class UdpSocket implements AutoCloseable {
+public final class UdpSocket implements DatagramTransport, AutoCloseable {
     final ObjectHandle<GSocket> handle;
 
     private UdpSocket(GSocket owned) {
@@ -115,6 +123,63 @@ public final class UdpSocket implements AutoCloseable {
             GSocketAddress address = Gio.g_socket_get_remote_address(socket, error);
             GErrors.check(error);
             return GSocketAddressRef.adopt(address);
+        } finally {
+            handle.release();
+        }
+    }
+
+    /**
+     * The sender of the next datagram, without consuming it ({@code g_socket_condition_timed_wait}, then
+     * {@code g_socket_receive_messages} with {@code G_SOCKET_MSG_PEEK}): how a DTLS server learns its client's
+     * address from the first ClientHello before it {@link #connect}s, as glib-networking's own tests do. The
+     * datagram stays queued for the connection's handshake.
+     *
+     * @param timeout null waits for ever; otherwise fails with {@link IOErrorEnum#TIMED_OUT} ({@link Duration#ZERO}:
+     *     only what is already queued)
+     */
+    @Wraps({"g_socket_condition_timed_wait", "g_socket_receive_messages"})
+    public InetSocketAddress peekSender(Duration timeout, Cancellable cancellable) throws GioException {
+        GSocket socket = handle.acquire();
+        GCancellable cancel;
+        try {
+            cancel = Cancellable.acquire(cancellable);
+        } catch (IllegalStateException closed) {
+            handle.release();
+            throw closed;
+        }
+        try (BytePointer one = new BytePointer(1);
+             GInputVector vector = new GInputVector().buffer(one).size(1);
+             PointerPointer<GSocketAddress> sender = new PointerPointer<>(1);
+             GInputMessage message = new GInputMessage()) {
+            message._address(sender).vectors(vector).num_vectors(1).bytes_received(0).flags(0)
+                    .control_messages((PointerPointer) null).num_control_messages(null);
+            GError error = GErrors.slot();
+            Gio.g_socket_condition_timed_wait(socket, Gio.G_IO_IN, timeout == null ? -1 : timeout.toNanos() / 1000,
+                    cancel, error);
+            GErrors.check(error);
+            Gio.g_socket_receive_messages(socket, message, 1, Gio.G_SOCKET_MSG_PEEK, cancel, error);
+            GErrors.check(error);
+            return GSocketAddressRef.adopt(new GSocketAddress(sender.get(0)));
+        } finally {
+            Cancellable.release(cancellable);
+            handle.release();
+        }
+    }
+
+    /**
+     * {@code g_datagram_based_create_source} on the socket: calls {@code callback} on {@code pump}'s thread while
+     * the socket is ready for {@code conditions} (e.g. a first datagram to {@link #peekSender}) and the callback
+     * returns true. Close the subscription to stop.
+     */
+    @Wraps("g_datagram_based_create_source")
+    public Subscription watch(MainContextPump pump, Set<IOCondition> conditions, Cancellable cancellable,
+                              Predicate<Set<IOCondition>> callback) {
+        Objects.requireNonNull(pump, "pump");
+        Objects.requireNonNull(conditions, "conditions");
+        Objects.requireNonNull(callback, "callback");
+        GSocket socket = handle.acquire();
+        try {
+            return DatagramWatch.start(pump, new GDatagramBased(socket), conditions, cancellable, callback);
         } finally {
             handle.release();
         }
