@@ -25,6 +25,12 @@ final class LoopbackPair implements AutoCloseable {
         this.server = server;
     }
 
+    /** A pair the caller assembled itself (e.g. over a FilteredTransport); closing it closes all four. */
+    static LoopbackPair of(UdpSocket clientSocket, UdpSocket serverSocket, DtlsClientConnection client,
+                           DtlsServerConnection server) {
+        return new LoopbackPair(clientSocket, serverSocket, client, server);
+    }
+
     static Path pki(String name) {
         try {
             return Path.of(LoopbackPair.class.getResource("/org/gdtls/pki/" + name).toURI());

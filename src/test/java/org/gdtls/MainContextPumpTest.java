@@ -147,4 +147,26 @@ class MainContextPumpTest {
             assertThrows(java.util.concurrent.CancellationException.class, never::join);
         }
     }
+
+    /** sendAsync/receiveAsync alone run the handshake implicitly on the pump, as timeout-0 I/O does in C. */
+    @Test
+    void sendAsyncRunsTheHandshakeImplicitlyAndReportsErrors() throws Exception {
+        try (MainContextPump pump = MainContextPump.start("send"); LoopbackPair pair = LoopbackPair.create()) {
+            ByteBuffer in = ByteBuffer.allocateDirect(100);
+            CompletableFuture<Integer> received = pair.server.receiveAsync(in, pump);
+            CompletableFuture<Integer> sent = pair.client.sendAsync(ByteBuffer.wrap(new byte[] {4, 5, 6, 7}), pump);
+            assertEquals(4, sent.get(30, TimeUnit.SECONDS));
+            assertEquals(4, received.get(30, TimeUnit.SECONDS));
+            assertEquals(ProtocolVersion.DTLS_1_2, pair.client.protocolVersion());
+
+            java.util.concurrent.ExecutionException tooLarge = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> pair.client.sendAsync(ByteBuffer.allocateDirect(2000), pump).get(5, TimeUnit.SECONDS));
+            assertEquals(IOErrorEnum.MESSAGE_TOO_LARGE, ((IOErrorException) tooLarge.getCause()).code());
+
+            pair.client.close();
+            java.util.concurrent.ExecutionException closed = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> pair.client.sendAsync(ByteBuffer.allocateDirect(1), pump).get(5, TimeUnit.SECONDS));
+            assertEquals(IOErrorEnum.CLOSED, ((IOErrorException) closed.getCause()).code());
+        }
+    }
 }
