@@ -28,6 +28,26 @@
 #define SERVER_RECV_TIMEOUT_US 5000000
 #define CLIENT_READ_TIMEOUT_US 500000
 
+/* What the client does after the first message went through. */
+typedef enum {
+  END_NONE,
+  END_CLOSE,           /* close/notify...: g_dtls_connection_close (sends close_notify) */
+  END_SHUTDOWN_WRITE,  /* shutdown/write */
+  END_SHUTDOWN_READ,   /* shutdown/read */
+  END_UNCLEAN,         /* close/unclean...: the client's socket is closed, no DTLS close */
+} Ending;
+
+/* cancel/... scenarios: the server never handshakes; the client's handshake (or read) is cancelled. */
+typedef enum {
+  CANCEL_NONE,
+  CANCEL_BEFORE,       /* cancel/before: the cancellable is cancelled before the handshake starts */
+  CANCEL_HANDSHAKE,    /* cancel/handshake: cancelled from another thread while the handshake waits */
+  CANCEL_RECEIVE,      /* cancel/receive: after the handshake, a blocking receive is cancelled */
+} Cancelling;
+
+#define CANCEL_AFTER_MS 300
+#define PEER_SILENCE_US 500000  /* how long the server listens after an unclean close */
+
 /* What a scenario changes relative to the "basic" defaults. */
 typedef struct {
   const char *server_cert;          /* file name inside PKI_DIR */
@@ -40,8 +60,9 @@ typedef struct {
   gboolean server_has_accept_handler;
   gboolean read_timeout;            /* "read/timeout" */
   gboolean oversize;                /* "oversize" */
-  gboolean close_notify;            /* "close/notify": client closes after the exchange */
-  gboolean shutdown_write;          /* "shutdown/write": client shuts down writing after the exchange */
+  Ending ending;                    /* what the client does after the first exchange */
+  gboolean server_no_close_notify;  /* server: require-close-notify FALSE ("close/.../not-required") */
+  Cancelling cancelling;            /* cancel/...: the client handshake alone, cancelled */
 } Scenario;
 
 /* One endpoint of the connection. */
@@ -51,6 +72,7 @@ typedef struct {
   GCancellable *cancel;
   GError *hs_error;                 /* NULL after a successful handshake */
   gboolean hs_ok;
+  gboolean hs_skipped;              /* never handshaked (cancel/...: the server stays silent) */
 } Side;
 
 /* Shared by the server thread so it can cancel the client on failure. */
@@ -145,16 +167,32 @@ parse_scenario (const char *name, Scenario *sc)
       sc->oversize = TRUE;
       return TRUE;
     }
-  if (g_str_equal (name, "close/notify"))
-    {
-      sc->close_notify = TRUE;
-      return TRUE;
-    }
-  if (g_str_equal (name, "shutdown/write"))
-    {
-      sc->shutdown_write = TRUE;
-      return TRUE;
-    }
+  static const struct { const char *name; Ending ending; gboolean not_required; } endings[] = {
+    { "close/notify", END_CLOSE, FALSE },
+    { "close/notify/not-required", END_CLOSE, TRUE },
+    { "close/unclean", END_UNCLEAN, FALSE },
+    { "close/unclean/not-required", END_UNCLEAN, TRUE },
+    { "shutdown/write", END_SHUTDOWN_WRITE, FALSE },
+    { "shutdown/read", END_SHUTDOWN_READ, FALSE },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (endings); i++)
+    if (g_str_equal (name, endings[i].name))
+      {
+        sc->ending = endings[i].ending;
+        sc->server_no_close_notify = endings[i].not_required;
+        return TRUE;
+      }
+  static const struct { const char *name; Cancelling how; } cancels[] = {
+    { "cancel/before", CANCEL_BEFORE },
+    { "cancel/handshake", CANCEL_HANDSHAKE },
+    { "cancel/receive", CANCEL_RECEIVE },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cancels); i++)
+    if (g_str_equal (name, cancels[i].name))
+      {
+        sc->cancelling = cancels[i].how;
+        return TRUE;
+      }
   return FALSE;
 }
 
@@ -265,6 +303,8 @@ setup_server (Side *server, const Scenario *sc, const char *pki_dir)
   if (sc->server_alpn != NULL)
     g_dtls_connection_set_advertised_protocols (G_DTLS_CONNECTION (server->conn),
                                                 sc->server_alpn);
+  if (sc->server_no_close_notify)
+    g_dtls_connection_set_require_close_notify (G_DTLS_CONNECTION (server->conn), FALSE);
   if (sc->server_has_accept_handler)
     g_signal_connect (server->conn, "accept-certificate",
                       G_CALLBACK (on_server_accept_certificate), NULL);
@@ -394,7 +434,9 @@ static char *
 handshake_result (const Side *side)
 {
   GString *s = g_string_new (NULL);
-  if (side->hs_ok)
+  if (side->hs_skipped)
+    g_string_append (s, "null");
+  else if (side->hs_ok)
     json_string (s, "ok");
   else
     {
@@ -421,6 +463,55 @@ accept_flags_json (void)
   return g_string_free (s, FALSE);
 }
 
+static gpointer
+cancel_after_delay (gpointer cancellable)
+{
+  g_usleep (CANCEL_AFTER_MS * 1000);
+  g_cancellable_cancel (cancellable);
+  return NULL;
+}
+
+/* Cancels `cancellable` from another thread CANCEL_AFTER_MS from now; join the thread afterwards. */
+static GThread *
+cancel_later (GCancellable *cancellable)
+{
+  return g_thread_new ("cancel-later", cancel_after_delay, cancellable);
+}
+
+/* cancel/before and cancel/handshake: only the client handshakes; the server never answers. */
+static void
+run_cancelled_handshake (Side *server, Side *client, Cancelling how)
+{
+  server->hs_skipped = TRUE;
+  GThread *canceller = NULL;
+  if (how == CANCEL_BEFORE)
+    g_cancellable_cancel (client->cancel);
+  else
+    canceller = cancel_later (client->cancel);
+  client->hs_ok = g_dtls_connection_handshake (G_DTLS_CONNECTION (client->conn), client->cancel,
+                                               &client->hs_error);
+  if (canceller != NULL)
+    g_thread_join (canceller);
+}
+
+/* Receives one message with `cancellable`, which another thread cancels meanwhile. */
+static char *
+receive_cancelled (Side *side)
+{
+  GError *error = NULL;
+  guint8 buf[RECV_BUF_LEN];
+  GInputVector vec = { buf, sizeof buf };
+  GInputMessage msg = { NULL, &vec, 1, 0, 0, NULL, NULL };
+  GCancellable *cancellable = g_cancellable_new ();
+  GThread *canceller = cancel_later (cancellable);
+  gint n = g_datagram_based_receive_messages (side->conn, &msg, 1, 0, -1, cancellable, &error);
+  g_thread_join (canceller);
+  g_object_unref (cancellable);
+  char *json = int_or_error (n >= 0, (gint64) msg.bytes_received, error);
+  g_clear_error (&error);
+  return json;
+}
+
 static void
 close_side (Side *side)
 {
@@ -435,6 +526,41 @@ free_side (Side *side)
   g_clear_object (&side->sock);
   g_clear_object (&side->cancel);
   g_clear_error (&side->hs_error);
+}
+
+/*
+ * After the first exchange, the client ends its side as the scenario says; then the server's next receive
+ * (peer_close_receive), the client's own receive (own_receive_after, shutdown/read only) and the client's next
+ * send (send_after_close) are observed.
+ */
+static void
+end_client (const Scenario *sc, Side *server, Side *client, char **peer_close_receive,
+            char **send_after_close, char **own_receive_after)
+{
+  switch (sc->ending)
+    {
+    case END_NONE:
+      return;
+    case END_CLOSE:
+      close_side (client);
+      break;
+    case END_SHUTDOWN_WRITE:
+      g_dtls_connection_shutdown (G_DTLS_CONNECTION (client->conn), FALSE, TRUE, NULL, NULL);
+      break;
+    case END_SHUTDOWN_READ:
+      g_dtls_connection_shutdown (G_DTLS_CONNECTION (client->conn), TRUE, FALSE, NULL, NULL);
+      *own_receive_after = receive_one (client, 0);
+      *send_after_close = client_send (client, MESSAGE, strlen (MESSAGE));
+      *peer_close_receive = receive_one (server, SERVER_RECV_TIMEOUT_US);
+      return;
+    case END_UNCLEAN:
+      g_socket_close (client->sock, NULL);
+      *peer_close_receive = receive_one (server, PEER_SILENCE_US);
+      *send_after_close = client_send (client, MESSAGE, strlen (MESSAGE));
+      return;
+    }
+  *peer_close_receive = receive_one (server, SERVER_RECV_TIMEOUT_US);
+  *send_after_close = client_send (client, MESSAGE, strlen (MESSAGE));
 }
 
 int
@@ -472,13 +598,16 @@ main (int argc, char **argv)
   setup_server (&server, &sc, pki_dir);
   setup_client (&client, &sc, pki_dir);
 
-  run_handshakes (&server, &client);
+  if (sc.cancelling == CANCEL_BEFORE || sc.cancelling == CANCEL_HANDSHAKE)
+    run_cancelled_handshake (&server, &client, sc.cancelling);
+  else
+    run_handshakes (&server, &client);
 
   /* Every observation defaults to JSON null. */
   char *version = NULL, *cipher = NULL, *alpn = NULL, *peer_errors = NULL;
   char *b_unique = NULL, *b_endpoint = NULL, *b_exporter = NULL;
   char *send_result = NULL, *received = NULL;
-  char *peer_close_receive = NULL, *send_after_close = NULL;
+  char *peer_close_receive = NULL, *send_after_close = NULL, *own_receive_after = NULL;
 
   if (client.hs_ok && server.hs_ok)
     {
@@ -503,6 +632,11 @@ main (int argc, char **argv)
           /* Nothing is sent: the client read must time out. */
           received = receive_one (&client, CLIENT_READ_TIMEOUT_US);
         }
+      else if (sc.cancelling == CANCEL_RECEIVE)
+        {
+          /* Nothing is sent: the blocking read ends when another thread cancels it. */
+          received = receive_cancelled (&client);
+        }
       else if (sc.oversize)
         {
           /* Larger than the DTLS MTU: the send itself must fail. */
@@ -515,17 +649,7 @@ main (int argc, char **argv)
         {
           send_result = client_send (&client, MESSAGE, strlen (MESSAGE));
           received = receive_one (&server, SERVER_RECV_TIMEOUT_US);
-          if (sc.close_notify || sc.shutdown_write)
-            {
-              /* The client ends its side (close_notify is sent); the server's next receive sees the end
-               * (0 messages), and the client's own next send fails. */
-              if (sc.close_notify)
-                close_side (&client);
-              else
-                g_dtls_connection_shutdown (G_DTLS_CONNECTION (client.conn), FALSE, TRUE, NULL, NULL);
-              peer_close_receive = receive_one (&server, SERVER_RECV_TIMEOUT_US);
-              send_after_close = client_send (&client, MESSAGE, strlen (MESSAGE));
-            }
+          end_client (&sc, &server, &client, &peer_close_receive, &send_after_close, &own_receive_after);
         }
     }
 
@@ -542,7 +666,8 @@ main (int argc, char **argv)
                           ",\"peer_certificate_errors\":%s,\"binding_tls_unique\":%s"
                           ",\"binding_tls_server_end_point\":%s,\"binding_tls_exporter\":%s"
                           ",\"send_result\":%s,\"bytes_received\":%s"
-                          ",\"peer_close_receive\":%s,\"send_after_close\":%s}",
+                          ",\"peer_close_receive\":%s,\"send_after_close\":%s"
+                          ",\"own_receive_after\":%s}",
                           client_hs, server_hs, accepts,
                           version ? version : "null", cipher ? cipher : "null",
                           alpn ? alpn : "null", peer_errors ? peer_errors : "null",
@@ -550,7 +675,8 @@ main (int argc, char **argv)
                           b_exporter ? b_exporter : "null",
                           send_result ? send_result : "null", received ? received : "null",
                           peer_close_receive ? peer_close_receive : "null",
-                          send_after_close ? send_after_close : "null");
+                          send_after_close ? send_after_close : "null",
+                          own_receive_after ? own_receive_after : "null");
   puts (out->str);
   fflush (stdout);
   g_string_free (out, TRUE);
@@ -562,7 +688,7 @@ main (int argc, char **argv)
   g_free (version); g_free (cipher); g_free (alpn); g_free (peer_errors);
   g_free (b_unique); g_free (b_endpoint); g_free (b_exporter);
   g_free (send_result); g_free (received);
-  g_free (peer_close_receive); g_free (send_after_close);
+  g_free (peer_close_receive); g_free (send_after_close); g_free (own_receive_after);
   free_side (&client);
   free_side (&server);
   g_array_unref (accept_flags);

@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One parity scenario run through the Java binding, recording the same observations, under the same keys, as
@@ -18,22 +20,29 @@ final class ParityScenario {
             "validation/expired/reject", "validation/not-yet-valid/accept", "validation/not-yet-valid/reject",
             "validation/wrong-host/accept", "validation/wrong-host/reject", "auth/requested-nocert",
             "auth/required-nocert", "auth/required-cert", "read/timeout", "oversize", "close/notify",
-            "shutdown/write");
+            "close/notify/not-required", "close/unclean", "close/unclean/not-required", "shutdown/write",
+            "shutdown/read", "cancel/before", "cancel/handshake", "cancel/receive");
+
+    /** As the C runner's CANCEL_AFTER_MS and PEER_SILENCE_US. */
+    private static final long CANCEL_AFTER_MS = 300;
+    private static final Duration PEER_SILENCE = Duration.ofMillis(500);
 
     private static final byte[] MESSAGE = "0123456789abcdefghijklmn".getBytes(StandardCharsets.US_ASCII);
 
     private ParityScenario() {}
 
     static Map<String, Object> run(String scenario) throws Exception {
-        return run(scenario, null);
+        return run(scenario, null, null);
     }
 
     /**
      * Runs {@code scenario}; if {@code created} is given, the oracle takes a reference on every GObject the
      * binding created (so their addresses stay valid) and lists them, for the caller to check they are
-     * finalized once the binding has let go.
+     * finalized once the binding has let go; if {@code propertyMismatches} is given, the oracle reads the
+     * connections' properties after a successful handshake and adds every disagreement with the Java API.
      */
-    static Map<String, Object> run(String scenario, List<Long> created) throws Exception {
+    static Map<String, Object> run(String scenario, List<Long> created, List<String> propertyMismatches)
+            throws Exception {
         String serverCert = "server";
         if (scenario.startsWith("validation/")) {
             String what = scenario.split("/")[1];
@@ -51,11 +60,12 @@ final class ParityScenario {
                 }
             }
             configure(scenario, pair, emissions);
-            LoopbackPair.Outcome outcome = pair.handshakeBoth();
+            boolean serverSilent = scenario.equals("cancel/before") || scenario.equals("cancel/handshake");
+            LoopbackPair.Outcome outcome = serverSilent ? cancelledHandshake(scenario, pair) : pair.handshakeBoth();
             out.put("client_handshake", result(outcome.client()));
-            out.put("server_handshake", result(outcome.server()));
+            out.put("server_handshake", serverSilent ? null : result(outcome.server()));
             out.put("accept_certificate", emissions.toString().replace(" ", ""));
-            boolean ok = outcome.client() == null && outcome.server() == null;
+            boolean ok = !serverSilent && outcome.client() == null && outcome.server() == null;
             out.put("protocol_version", ok ? pair.client.protocolVersion().code() : null);
             out.put("ciphersuite_name", ok ? pair.client.ciphersuiteName() : null);
             out.put("negotiated_protocol", ok ? pair.client.negotiatedProtocol() : null);
@@ -67,9 +77,16 @@ final class ParityScenario {
             out.put("bytes_received", null);
             out.put("peer_close_receive", null);
             out.put("send_after_close", null);
+            out.put("own_receive_after", null);
+            if (ok && propertyMismatches != null) {
+                propertyMismatches.addAll(OracleProperties.mismatches(pair.client, pair.server));
+            }
             if (ok) {
                 exchange(scenario, pair, out);
             }
+            // As in C, errors of the final close are not observed (e.g. close_notify on a closed socket).
+            closeQuietly(pair.client);
+            closeQuietly(pair.server);
         }
         return out;
     }
@@ -90,6 +107,7 @@ final class ParityScenario {
                 pair.client.setAdvertisedProtocols(List.of("coap"));
                 pair.server.setAdvertisedProtocols(List.of("h3"));
             }
+            case "close/notify/not-required", "close/unclean/not-required" -> pair.server.setRequireCloseNotify(false);
             case "auth/requested-nocert" -> pair.server.setAuthenticationMode(TlsAuthenticationMode.REQUESTED);
             case "auth/required-nocert" -> pair.server.setAuthenticationMode(TlsAuthenticationMode.REQUIRED);
             case "auth/required-cert" -> {
@@ -109,6 +127,14 @@ final class ParityScenario {
             out.put("bytes_received", receive(pair.client, Duration.ofMillis(500)));
             return;
         }
+        if (scenario.equals("cancel/receive")) {
+            try (Cancellable cancel = new Cancellable()) {
+                CompletableFuture<Void> canceller = cancelLater(cancel);
+                out.put("bytes_received", receive(pair.client, null, cancel));
+                canceller.join();
+            }
+            return;
+        }
         byte[] payload = scenario.equals("oversize") ? new byte[2000] : MESSAGE;
         try {
             pair.client.send(ByteBuffer.allocateDirect(payload.length).put(payload).flip());
@@ -118,33 +144,93 @@ final class ParityScenario {
             return;
         }
         out.put("bytes_received", receive(pair.server, Duration.ofSeconds(5)));
-        if (scenario.equals("close/notify") || scenario.equals("shutdown/write")) {
-            // The client ends its side (close_notify); the server's next receive sees the end, and the
-            // client's own next send fails.
-            try {
-                if (scenario.equals("close/notify")) {
-                    pair.client.close();
-                } else {
-                    pair.client.shutdown(false, true);
-                }
-            } catch (GioException ignored) {
-                // as in C: errors on close are not part of the observation
+        endClient(scenario, pair, out);
+    }
+
+    /**
+     * As the C runner's end_client: the client ends its side, then the server's next receive, the client's own
+     * receive (shutdown/read) and the client's next send are observed.
+     */
+    private static void endClient(String scenario, LoopbackPair pair, Map<String, Object> out) {
+        try {
+            if (scenario.startsWith("close/notify")) {
+                pair.client.close();
+            } else if (scenario.equals("shutdown/write")) {
+                pair.client.shutdown(false, true);
+            } else if (scenario.equals("shutdown/read")) {
+                pair.client.shutdown(true, false);
+                out.put("own_receive_after", receive(pair.client, Duration.ZERO));
+                out.put("send_after_close", send(pair.client));
+                out.put("peer_close_receive", receive(pair.server, Duration.ofSeconds(5)));
+                return;
+            } else if (scenario.startsWith("close/unclean")) {
+                pair.clientSocket.close(); // no DTLS close: the peer hears nothing more
+                out.put("peer_close_receive", receive(pair.server, PEER_SILENCE));
+                out.put("send_after_close", send(pair.client));
+                return;
+            } else {
+                return;
             }
-            out.put("peer_close_receive", receive(pair.server, Duration.ofSeconds(5)));
-            try {
-                pair.client.send(ByteBuffer.wrap(MESSAGE));
-                out.put("send_after_close", "ok");
-            } catch (GioException e) {
-                out.put("send_after_close", error(e));
-            }
+        } catch (GioException ignored) {
+            // as in C: errors on close/shutdown are not part of the observation
         }
+        out.put("peer_close_receive", receive(pair.server, Duration.ofSeconds(5)));
+        out.put("send_after_close", send(pair.client));
+    }
+
+    private static void closeQuietly(DtlsConnection conn) {
+        try {
+            conn.close();
+        } catch (GioException ignored) {
+            // the wrapper is closed and its reference dropped all the same
+        }
+    }
+
+    private static Object send(DtlsConnection conn) {
+        try {
+            conn.send(ByteBuffer.wrap(MESSAGE));
+            return "ok";
+        } catch (GioException e) {
+            return error(e);
+        }
+    }
+
+    /** cancel/before and cancel/handshake: only the client handshakes (the server stays silent), then is cancelled. */
+    private static LoopbackPair.Outcome cancelledHandshake(String scenario, LoopbackPair pair) {
+        try (Cancellable cancel = new Cancellable()) {
+            CompletableFuture<Void> canceller = null;
+            if (scenario.equals("cancel/before")) {
+                cancel.cancel();
+            } else {
+                canceller = cancelLater(cancel);
+            }
+            Exception failure = null;
+            try {
+                pair.client.handshake(cancel);
+            } catch (Exception e) {
+                failure = e;
+            }
+            if (canceller != null) {
+                canceller.join();
+            }
+            return new LoopbackPair.Outcome(failure, null);
+        }
+    }
+
+    private static CompletableFuture<Void> cancelLater(Cancellable cancel) {
+        return CompletableFuture.runAsync(cancel::cancel,
+                CompletableFuture.delayedExecutor(CANCEL_AFTER_MS, TimeUnit.MILLISECONDS));
     }
 
     /** Like the C runner: the first message's length, 0 when none came (the peer closed). */
     private static Object receive(DtlsConnection conn, Duration timeout) {
+        return receive(conn, timeout, null);
+    }
+
+    private static Object receive(DtlsConnection conn, Duration timeout, Cancellable cancel) {
         ByteBuffer buffer = ByteBuffer.allocateDirect(2048);
         try {
-            int messages = conn.receive(new ByteBuffer[] {buffer}, 0, 1, timeout);
+            int messages = conn.receive(new ByteBuffer[] {buffer}, 0, 1, timeout, cancel);
             return messages == 0 ? 0 : buffer.position();
         } catch (GioException e) {
             return error(e);

@@ -21,8 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Parity: each scenario runs once in C straight on libgio (gdtls-parity-c, built by CMake from
  * native/parity) and once through the Java binding; every observation must be equal. Nothing is excluded yet:
- * these scenarios record no timings. The jnr-ffi oracle then checks that every GObject the binding created
- * is released (its reference is the last one). Each run writes "scenario | C | Java | match" rows to
+ * these scenarios record no timings. The jnr-ffi oracle checks, after each handshake, that the properties
+ * read straight from the GObjects equal what the Java API reported, and at the end that every GObject the
+ * binding created is released (its reference is the last one). Each run writes "scenario | C | Java | match" rows to
  * target/parity-report.md ({@code ./gdtls parity} runs this test and prints the report).
  */
 @Timeout(60)
@@ -43,9 +44,11 @@ class ParityTest {
     void javaObservesWhatCObserves(String scenario) throws Exception {
         Map<String, Object> c = FlatJson.parse(runC(scenario));
         List<Long> created = new ArrayList<>();
+        List<String> propertyMismatches = new ArrayList<>();
         Map<String, Object> viaJava = scenario.startsWith("connection/") ? GlibNetworkingCase.run(scenario, created)
-                : ParityScenario.run(scenario, created);
+                : ParityScenario.run(scenario, created, propertyMismatches);
         assertAllReleased(scenario, created);
+        assertEquals(List.of(), propertyMismatches, scenario + ": the Java API and the GObject properties disagree");
         boolean match = c.equals(viaJava);
         synchronized (ParityTest.class) {
             if (!Files.exists(REPORT)) {
