@@ -169,4 +169,24 @@ class MainContextPumpTest {
             assertEquals(IOErrorEnum.CLOSED, ((IOErrorException) closed.getCause()).code());
         }
     }
+
+    /** A task already queued when the pump shuts down still runs (GTask completions queued so keep their objects). */
+    @Test
+    void shutdownRunsWhatIsAlreadyQueued() throws Exception {
+        MainContextPump pump = MainContextPump.start("drain");
+        java.util.concurrent.CountDownLatch firstRunning = new java.util.concurrent.CountDownLatch(1);
+        CompletableFuture<Void> second = new CompletableFuture<>();
+        pump.execute(() -> {
+            firstRunning.countDown();
+            try {
+                Thread.sleep(300); // meanwhile the second task is queued and the shutdown begins
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(firstRunning.await(5, TimeUnit.SECONDS));
+        pump.execute(() -> second.complete(null));
+        pump.close();
+        assertTrue(second.isDone(), "a task queued before the shutdown was dropped");
+    }
 }
