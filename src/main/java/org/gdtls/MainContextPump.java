@@ -28,6 +28,11 @@ import org.gdtls.internal.glue.RawPointer;
  * <strong>Never block on it</strong>: a blocking GIO call there fails ("Cannot perform blocking operation
  * during TLS handshake") and every other operation of the pump waits. Hand work off with
  * {@code thenApplyAsync(..., executor)}.
+ *
+ * <p>Close the connections that use a pump before the pump, and give GIO a moment: an operation's GTask
+ * completes on the pump's context only after GIO's worker thread has returned (for an implicit handshake, that
+ * can be after the I/O it made possible). {@link #shutdown} runs what is already due, but a task that completes
+ * after the pump stopped keeps its connection, and the context, alive for the rest of the process.
  */
 public final class MainContextPump implements AutoCloseable {
     private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();

@@ -36,6 +36,7 @@ class FilteredTransportTest {
     }
 
     @Test
+    @Covers({"gdtls_filter_datagram_new", "gdtls_filter_datagram_dropped"})
     void droppedClientHelloIsResentAndTheFilterSeesEveryDatagram() throws Exception {
         List<String> seen = new CopyOnWriteArrayList<>();
         try (UdpSocket clientSocket = UdpSocket.bind(ANY); UdpSocket serverSocket = UdpSocket.bind(ANY);
@@ -55,6 +56,7 @@ class FilteredTransportTest {
     }
 
     @Test
+    @Covers({"gdtls_filter_datagram_new", "gdtls_filter_datagram_dropped"})
     void droppedIncomingDatagramIsNeverDelivered() throws Exception {
         // Drop the incoming record that carries the 100-byte application message (after the handshake).
         int[] dropLength = {-1};

@@ -129,6 +129,14 @@ final class GlibNetworkingCase {
                 }
             }
         } finally {
+            if (created != null) {
+                // As upstream's WAIT_UNTIL_UNREFFED, with the contexts still iterated: an implicit handshake's GTask
+                // completes on the pump's context only after its worker thread returns, which may be after the
+                // I/O that finished the handshake; a pump closed before then would keep the task (and the
+                // connection it holds) for ever.
+                awaitLastReference(server.created);
+                awaitLastReference(connections);
+            }
             clientPump.close();
             serverPump.close();
         }
@@ -139,6 +147,15 @@ final class GlibNetworkingCase {
             created.addAll(transports);
         }
         return out;
+    }
+
+    private static void awaitLastReference(List<Long> addresses) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (long address : addresses) {
+            while (GObjectOracle.refCount(address) > 1 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+        }
     }
 
     /** The oracle's own reference on each object, so its address stays valid until it is checked. */

@@ -150,6 +150,7 @@ class MainContextPumpTest {
 
     /** sendAsync/receiveAsync alone run the handshake implicitly on the pump, as timeout-0 I/O does in C. */
     @Test
+    @Covers({"g_datagram_based_send_messages", "g_datagram_based_create_source"})
     void sendAsyncRunsTheHandshakeImplicitlyAndReportsErrors() throws Exception {
         try (MainContextPump pump = MainContextPump.start("send"); LoopbackPair pair = LoopbackPair.create()) {
             ByteBuffer in = ByteBuffer.allocateDirect(100);
