@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "gdtls_filter.h"
+#include "gdtls_peer.h"
 
 G_BEGIN_DECLS
 

@@ -187,7 +187,8 @@ public abstract sealed class DtlsConnection implements Closeable
      * The {@code base-socket} property (construct-only, no C getter): the UDP socket this connection runs over,
      * as a new wrapper holding its own reference. Closing that wrapper closes the socket.
      *
-     * @throws UnsupportedOperationException if the connection runs over a {@link FilteredTransport}
+     * @throws UnsupportedOperationException if the connection runs over a {@link FilteredTransport} or a
+     *     {@link PeerTransport}
      */
     @Wraps(properties = {"GDtlsConnection:base-socket"})
     public UdpSocket baseSocket() {

@@ -11,6 +11,9 @@ final class TransportLease {
         if (transport instanceof UdpSocket socket) {
             return socket.handle;
         }
+        if (transport instanceof PeerTransport peer) {
+            return peer.handle;
+        }
         return ((FilteredTransport) transport).handle;
     }
 

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -23,7 +24,9 @@ import org.gdtls.internal.gen.global.Gio;
 import org.gdtls.internal.glue.CStrings;
 import org.gdtls.internal.glue.GErrors;
 import org.gdtls.internal.glue.NativeLibrary;
+import org.gdtls.internal.glue.BufferAddress;
 import org.gdtls.internal.glue.ObjectHandle;
+import org.gdtls.internal.glue.RawPointer;
 
 /**
  * A UDP {@code GSocket}, usable as the base socket of a DTLS connection. The DTLS backend sends without an
@@ -129,39 +132,74 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
     }
 
     /**
-     * The sender of the next datagram, without consuming it ({@code g_socket_condition_timed_wait}, then
-     * {@code g_socket_receive_messages} with {@code G_SOCKET_MSG_PEEK}): how a DTLS server learns its client's
-     * address from the first ClientHello before it {@link #connect}s, as glib-networking's own tests do. The
-     * datagram stays queued for the connection's handshake.
+     * The sender of the next datagram, without consuming it ({@code g_datagram_based_receive_messages} on the
+     * socket with {@code G_SOCKET_MSG_PEEK}): how a DTLS server learns its client's address from the first
+     * ClientHello before it {@link #connect}s, as glib-networking's own tests do. The datagram stays queued for
+     * the connection's handshake.
      *
      * @param timeout null waits for ever; otherwise fails with {@link IOErrorEnum#TIMED_OUT} ({@link Duration#ZERO}:
-     *     only what is already queued)
+     *     {@link IOErrorEnum#WOULD_BLOCK} unless one is already queued)
      */
-    @Wraps({"g_socket_condition_timed_wait", "g_socket_receive_messages"})
+    @Wraps("g_datagram_based_receive_messages")
     public InetSocketAddress peekSender(Duration timeout, Cancellable cancellable) throws GioException {
-        GSocket socket = handle.acquire();
-        GCancellable cancel;
-        try {
-            cancel = Cancellable.acquire(cancellable);
-        } catch (IllegalStateException closed) {
-            handle.release();
-            throw closed;
+        try (BytePointer one = new BytePointer(1)) {
+            return receiveOne(one.address(), 1, Gio.G_SOCKET_MSG_PEEK, timeout, cancellable, null);
         }
-        try (BytePointer one = new BytePointer(1);
-             GInputVector vector = new GInputVector().buffer(one).size(1);
-             PointerPointer<GSocketAddress> sender = new PointerPointer<>(1);
-             GInputMessage message = new GInputMessage()) {
-            message._address(sender).vectors(vector).num_vectors(1).bytes_received(0).flags(0)
-                    .control_messages((PointerPointer) null).num_control_messages(null);
-            GError error = GErrors.slot();
-            Gio.g_socket_condition_timed_wait(socket, Gio.G_IO_IN, timeout == null ? -1 : timeout.toNanos() / 1000,
-                    cancel, error);
-            GErrors.check(error);
-            Gio.g_socket_receive_messages(socket, message, 1, Gio.G_SOCKET_MSG_PEEK, cancel, error);
-            GErrors.check(error);
-            return GSocketAddressRef.adopt(new GSocketAddress(sender.get(0)));
+    }
+
+    /**
+     * Receives the next datagram into {@code buffer} (from its position; the position advances by the bytes
+     * received, and a longer datagram is truncated) and returns its sender: the read side of a server that
+     * shares one unconnected socket between many peers and hands each datagram to its {@link PeerTransport}.
+     * A direct buffer is filled in place; a heap buffer through a temporary direct copy.
+     *
+     * @param timeout null waits for ever; otherwise fails with {@link IOErrorEnum#TIMED_OUT} ({@link Duration#ZERO}:
+     *     {@link IOErrorEnum#WOULD_BLOCK} unless one is already queued)
+     */
+    @Wraps("g_datagram_based_receive_messages")
+    public InetSocketAddress receiveFrom(ByteBuffer buffer, Duration timeout, Cancellable cancellable)
+            throws GioException {
+        Objects.requireNonNull(buffer, "buffer");
+        if (buffer.isReadOnly()) {
+            throw new IllegalArgumentException("read-only buffer");
+        }
+        ByteBuffer target = buffer.isDirect() ? buffer : ByteBuffer.allocateDirect(buffer.remaining());
+        long[] received = new long[1];
+        InetSocketAddress sender = receiveOne(BufferAddress.of(target) + target.position(), target.remaining(), 0,
+                timeout, cancellable, received);
+        int n = (int) Math.min(received[0], target.remaining());
+        if (target == buffer) {
+            buffer.position(buffer.position() + n);
+        } else {
+            buffer.put(target.limit(n));
+        }
+        return sender;
+    }
+
+    /** One datagram into {@code size} bytes at {@code address}; its length goes to {@code received[0]}. */
+    private InetSocketAddress receiveOne(long address, long size, int flags, Duration timeout, Cancellable cancellable,
+                                         long[] received) throws GioException {
+        long timeoutMicros = timeout == null ? -1 : timeout.toNanos() / 1000;
+        GSocket socket = handle.acquire();
+        try {
+            GCancellable cancel = Cancellable.acquire(cancellable);
+            try (GInputVector vector = new GInputVector().buffer(new RawPointer(address)).size(size);
+                 PointerPointer<GSocketAddress> sender = new PointerPointer<>(1);
+                 GInputMessage message = new GInputMessage()) {
+                message._address(sender).vectors(vector).num_vectors(1).bytes_received(0).flags(0)
+                        .control_messages((PointerPointer<?>) null).num_control_messages(null);
+                GError error = GErrors.slot();
+                Gio.g_datagram_based_receive_messages(new GDatagramBased(socket), message, 1, flags, timeoutMicros,
+                        cancel, error);
+                GErrors.check(error);
+                if (received != null) {
+                    received[0] = message.bytes_received();
+                }
+                return GSocketAddressRef.adopt(new GSocketAddress(sender.get(0)));
+            } finally {
+                Cancellable.release(cancellable);
+            }
         } finally {
-            Cancellable.release(cancellable);
             handle.release();
         }
     }

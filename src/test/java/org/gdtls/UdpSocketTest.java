@@ -22,7 +22,7 @@ class UdpSocketTest {
     private static final InetSocketAddress ANY = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
     @Test
-    @Covers({"g_socket_condition_timed_wait", "g_socket_receive_messages"})
+    @Covers({"g_datagram_based_receive_messages"})
     void peekSenderNamesTheSenderAndLeavesTheDatagramQueued() throws Exception {
         try (UdpSocket server = UdpSocket.bind(ANY); DatagramSocket peer = new DatagramSocket(ANY)) {
             peer.send(new DatagramPacket(new byte[] {42}, 1, server.localAddress()));

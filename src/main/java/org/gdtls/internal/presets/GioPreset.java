@@ -67,6 +67,7 @@ import org.bytedeco.javacpp.tools.Logger;
                         "gio/gdtlsclientconnection.h",
                         "gio/gdtlsserverconnection.h",
                         "gdtls_filter.h",
+                        "gdtls_peer.h",
                         "gdtls_glue.h",
                 },
                 // The generated JNI must see every declaration, so the umbrella headers come first.
