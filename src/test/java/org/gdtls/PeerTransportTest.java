@@ -181,4 +181,60 @@ class PeerTransportTest {
             }
         }
     }
+
+    /** The async path waits on the transport's own GSource (woken by deliver) instead of a thread. */
+    @Test
+    @Covers({"gdtls_peer_datagram_new", "g_datagram_based_create_source"})
+    void asyncServerOnAPumpWaitsOnTheTransportsSource() throws Exception {
+        try (UdpSocket shared = UdpSocket.bind(ANY); UdpSocket clientSocket = UdpSocket.bind(ANY);
+             MainContextPump pump = MainContextPump.start("peer-async");
+             TlsCertificate cert = TlsCertificate.fromFiles(LoopbackPair.pki("server.pem"), LoopbackPair.pki("server-key.pem"));
+             PeerTransport peer = PeerTransport.create(shared, clientSocket.localAddress());
+             DtlsServerConnection server = DtlsServerConnection.create(peer, cert)) {
+            clientSocket.connect(shared.localAddress());
+            java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread demux = new Thread(() -> {
+                ByteBuffer buffer = ByteBuffer.allocateDirect(2048);
+                while (running.get()) {
+                    try {
+                        shared.receiveFrom(buffer.clear(), Duration.ofMillis(50), null);
+                        peer.deliver(buffer.flip());
+                    } catch (GioException timedOut) {
+                        // look at the flag again
+                    }
+                }
+            }, "demux");
+            demux.setDaemon(true);
+            demux.start();
+
+            ByteBuffer received = ByteBuffer.allocateDirect(1500);
+            java.util.concurrent.CompletableFuture<Integer> echoed = server.handshakeAsync(pump, 0, null)
+                    .thenCompose(done -> server.receiveAsync(received, pump))
+                    .thenCompose(n -> server.sendAsync(received.flip(), pump));
+            try (DtlsClientConnection client = DtlsClientConnection.create(clientSocket, "server.example.com");
+                 TlsDatabase trust = TlsDatabase.fromFile(LoopbackPair.pki("ca.pem"))) {
+                client.setDatabase(trust);
+                client.handshake();
+                client.send(ByteBuffer.wrap(new byte[] {9, 8, 7}));
+                assertEquals(3, echoed.get(20, TimeUnit.SECONDS));
+                assertEquals(3, client.receive(ByteBuffer.allocateDirect(64), Duration.ofSeconds(5)));
+            }
+            running.set(false);
+            demux.join(5000);
+        }
+    }
+
+    /** A handshake waiting for datagrams that never come is woken by its Cancellable. */
+    @Test
+    void cancellableWakesAReaderWaitingOnTheQueue() throws Exception {
+        try (UdpSocket shared = UdpSocket.bind(ANY);
+             PeerTransport peer = PeerTransport.create(shared, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9));
+             TlsCertificate cert = TlsCertificate.fromFiles(LoopbackPair.pki("server.pem"), LoopbackPair.pki("server-key.pem"));
+             DtlsServerConnection server = DtlsServerConnection.create(peer, cert);
+             Cancellable cancel = new Cancellable()) {
+            java.util.concurrent.CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS).execute(cancel::cancel);
+            IOErrorException e = assertThrows(IOErrorException.class, () -> server.handshake(cancel));
+            assertEquals(IOErrorEnum.CANCELLED, e.code());
+        }
+    }
 }
