@@ -23,6 +23,7 @@ G_BEGIN_DECLS
 #define GDTLS_CALLBACK_CANCELLED 7          /* GCancellable::cancelled, connected by gdtls_cancellable_connect */
 #define GDTLS_CALLBACK_DATAGRAM_READY 8     /* GDatagramBasedSourceFunc: (GDatagramBased*, GIOCondition) -> keep? */
 #define GDTLS_CALLBACK_DATAGRAM_FILTER 9    /* GdtlsDatagramFilterFunc: (direction, serial, size) -> GDTLS_DATAGRAM_KEEP/DROP */
+#define GDTLS_CALLBACK_DATAGRAM_SEND 10     /* GdtlsDatagramSendFunc: (data, size, GError**) -> nonzero if sent */
 
 /* Glue errors returned by gdtls_glue_init. */
 #define GDTLS_GLUE_OK 0
@@ -86,6 +87,12 @@ void gdtls_source_destroy(GSource *source);
  * GDTLS_CALLBACK_RELEASE follows when the object is finalized. Returns a new reference.
  */
 GDatagramBased *gdtls_filter_datagram_new_java(GDatagramBased *base, gint64 handle);
+
+/*
+ * gdtls_peer_datagram_new_with_sender() whose send function is Java (GDTLS_CALLBACK_DATAGRAM_SEND with `handle`);
+ * GDTLS_CALLBACK_RELEASE follows when the object is finalized. Returns a new reference.
+ */
+GDatagramBased *gdtls_peer_datagram_new_java(gint64 handle, guint capacity);
 
 /* G_OBJECT_TYPE_NAME() is a macro: this gives it a symbol. */
 const char *gdtls_object_type_name(gpointer instance);

@@ -1,8 +1,11 @@
 /*
- * GdtlsPeerDatagram: a GDatagramBased for one remote peer of a shared, unconnected GSocket, so one UDP port can
- * serve many DTLS peers. Sends go straight to the peer's address through the socket. Receives come from a
- * queue that the application fills with gdtls_peer_datagram_deliver() after reading the socket itself and
- * demultiplexing by sender. Plain GIO, no JNI.
+ * GdtlsPeerDatagram: a GDatagramBased whose receives come from a queue that the application fills with
+ * gdtls_peer_datagram_deliver(), and whose sends go either
+ *  - to one remote peer of a shared, unconnected GSocket (so one UDP port can serve many DTLS peers: the
+ *    application reads the socket itself and demultiplexes by sender), or
+ *  - to a send function (DTLS over any carrier the application has: an ICE stack, a tunnel, memory).
+ * Timeouts, cancellation, sources and condition waits are implemented here, as GSocket does them. Plain GIO,
+ * no JNI.
  */
 #ifndef GDTLS_PEER_H
 #define GDTLS_PEER_H
@@ -17,6 +20,19 @@ G_BEGIN_DECLS
  * reference.
  */
 GDatagramBased *gdtls_peer_datagram_new(GSocket *socket, GSocketAddress *peer, guint capacity);
+
+/*
+ * Sends one datagram of `size` bytes (contiguous: vectors are gathered first). Returns FALSE with `error` set on
+ * failure. Called on the thread doing the I/O, often a GLib worker.
+ */
+typedef gboolean (*GdtlsDatagramSendFunc)(gconstpointer data, gsize size, gpointer user_data, GError **error);
+
+/*
+ * A new transport whose sends call `send` (with `user_data`; `destroy` is called with it on finalize) and whose
+ * receives come from its queue (at most `capacity` datagrams). Always writable. Returns a new reference.
+ */
+GDatagramBased *gdtls_peer_datagram_new_with_sender(GdtlsDatagramSendFunc send, gpointer user_data,
+                                                    GDestroyNotify destroy, guint capacity);
 
 /*
  * Queues a copy of `size` bytes as the next datagram from the peer, waking its readers and sources. Thread-safe.

@@ -1,13 +1,16 @@
-/* GdtlsPeerDatagram (gdtls_peer.h): one peer of a shared GSocket. Sends are the socket's, addressed to the peer;
- * receives pop a queue the application fills. Readers wait on a GCond; sources are woken with ready-time 0. */
+/* GdtlsPeerDatagram (gdtls_peer.h): receives pop a queue the application fills; sends go to one peer of a shared
+ * GSocket or to a send function. Readers wait on a GCond; sources are woken with ready-time 0. */
 #include "gdtls_peer.h"
 
 #include <string.h>
 
 typedef struct {
   GObject parent;
-  GSocket *socket;
+  GSocket *socket;                 /* sends to `peer` through this shared socket, or */
   GSocketAddress *peer;
+  GdtlsDatagramSendFunc send;      /* sends through this function */
+  gpointer send_data;
+  GDestroyNotify send_destroy;
   guint capacity;
   GMutex lock;        /* guards everything below */
   GCond changed;      /* a datagram arrived, the transport was shut, or a waiter's cancellable fired */
@@ -37,7 +40,7 @@ static GIOCondition ready_locked(GdtlsPeerDatagram *self, GIOCondition condition
   if (self->queue.length > 0 || self->shut)
     ready |= G_IO_IN; /* after shut, a receive returns at once (CLOSED) */
   if (condition & G_IO_OUT)
-    ready |= g_socket_condition_check(self->socket, G_IO_OUT);
+    ready |= self->socket != NULL ? g_socket_condition_check(self->socket, G_IO_OUT) : G_IO_OUT;
   return ready & (condition | G_IO_ERR | G_IO_HUP);
 }
 
@@ -136,7 +139,7 @@ static gint peer_receive_messages(GDatagramBased *datagram_based, GInputMessage 
     m->bytes_received = scatter(datagram, m);
     m->flags = 0;
     if (m->address != NULL)
-      *m->address = g_object_ref(self->peer);
+      *m->address = self->peer != NULL ? g_object_ref(self->peer) : NULL;
     if (m->control_messages != NULL) {
       *m->control_messages = NULL;
       *m->num_control_messages = 0;
@@ -147,10 +150,57 @@ static gint peer_receive_messages(GDatagramBased *datagram_based, GInputMessage 
   return (gint) received;
 }
 
+/* One message through the send function; vectors are gathered when there is more than one. */
+static gboolean send_through_function(GdtlsPeerDatagram *self, GOutputMessage *message, GError **error)
+{
+  gsize size = 0;
+  for (guint j = 0; j < message->num_vectors; j++)
+    size += message->vectors[j].size;
+  gboolean ok;
+  if (message->num_vectors == 1) {
+    ok = self->send(message->vectors[0].buffer, size, self->send_data, error);
+  } else {
+    guint8 *gathered = g_malloc(size ? size : 1);
+    gsize at = 0;
+    for (guint j = 0; j < message->num_vectors; j++) {
+      memcpy(gathered + at, message->vectors[j].buffer, message->vectors[j].size);
+      at += message->vectors[j].size;
+    }
+    ok = self->send(gathered, size, self->send_data, error);
+    g_free(gathered);
+  }
+  if (!ok && error != NULL && *error == NULL) /* the function's contract: FALSE comes with an error */
+    g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_FAILED, "Datagram send function failed");
+  if (ok)
+    message->bytes_sent = (guint) size;
+  return ok;
+}
+
+static gint send_messages_through_function(GdtlsPeerDatagram *self, GOutputMessage *messages, guint num_messages,
+                                           GCancellable *cancellable, GError **error)
+{
+  if (g_cancellable_set_error_if_cancelled(cancellable, error))
+    return -1;
+  for (guint i = 0; i < num_messages; i++) {
+    GError *local = NULL;
+    if (!send_through_function(self, &messages[i], &local)) {
+      if (i == 0) {
+        g_propagate_error(error, local);
+        return -1;
+      }
+      g_error_free(local); /* a partial send: the next call meets the error again */
+      return (gint) i;
+    }
+  }
+  return (gint) num_messages;
+}
+
 static gint peer_send_messages(GDatagramBased *datagram_based, GOutputMessage *messages, guint num_messages,
                                gint flags, gint64 timeout, GCancellable *cancellable, GError **error)
 {
   GdtlsPeerDatagram *self = SELF(datagram_based);
+  if (self->send != NULL)
+    return send_messages_through_function(self, messages, num_messages, cancellable, error);
   /* Address each message to the peer for the call only: the array is the caller's. */
   for (guint i = 0; i < num_messages; i++)
     messages[i].address = self->peer;
@@ -242,8 +292,11 @@ static gboolean peer_condition_wait(GDatagramBased *datagram_based, GIOCondition
                                     GCancellable *cancellable, GError **error)
 {
   GdtlsPeerDatagram *self = SELF(datagram_based);
-  if (!(condition & G_IO_IN)) /* only writability: that is the socket's */
+  if (!(condition & G_IO_IN)) { /* only writability: the socket's, or always for a send function */
+    if (self->socket == NULL)
+      return !g_cancellable_set_error_if_cancelled(cancellable, error);
     return g_socket_condition_timed_wait(self->socket, condition, timeout, cancellable, error);
+  }
   if (peer_condition_check(datagram_based, condition) != 0)
     return TRUE;
   return wait_readable(self, timeout, cancellable, error);
@@ -264,6 +317,8 @@ static void gdtls_peer_datagram_finalize(GObject *object)
   g_queue_clear_full(&self->queue, (GDestroyNotify) g_bytes_unref);
   g_clear_object(&self->socket);
   g_clear_object(&self->peer);
+  if (self->send_destroy != NULL)
+    self->send_destroy(self->send_data);
   g_mutex_clear(&self->lock);
   g_cond_clear(&self->changed);
   G_OBJECT_CLASS(gdtls_peer_datagram_parent_class)->finalize(object);
@@ -290,6 +345,20 @@ GDatagramBased *gdtls_peer_datagram_new(GSocket *socket, GSocketAddress *peer, g
   GdtlsPeerDatagram *self = g_object_new(gdtls_peer_datagram_get_type(), NULL);
   self->socket = g_object_ref(socket);
   self->peer = g_object_ref(peer);
+  self->capacity = capacity;
+  return G_DATAGRAM_BASED(self);
+}
+
+__attribute__((visibility("default")))
+GDatagramBased *gdtls_peer_datagram_new_with_sender(GdtlsDatagramSendFunc send, gpointer user_data,
+                                                    GDestroyNotify destroy, guint capacity)
+{
+  g_return_val_if_fail(send != NULL, NULL);
+  g_return_val_if_fail(capacity > 0, NULL);
+  GdtlsPeerDatagram *self = g_object_new(gdtls_peer_datagram_get_type(), NULL);
+  self->send = send;
+  self->send_data = user_data;
+  self->send_destroy = destroy;
   self->capacity = capacity;
   return G_DATAGRAM_BASED(self);
 }

@@ -11,8 +11,8 @@ final class TransportLease {
         if (transport instanceof UdpSocket socket) {
             return socket.handle;
         }
-        if (transport instanceof PeerTransport peer) {
-            return peer.handle;
+        if (transport instanceof QueuedTransport queued) {
+            return queued.handle;
         }
         return ((FilteredTransport) transport).handle;
     }

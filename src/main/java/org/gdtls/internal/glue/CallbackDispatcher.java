@@ -24,6 +24,7 @@ public final class CallbackDispatcher {
     public static final int CANCELLED = Gio.GDTLS_CALLBACK_CANCELLED;
     public static final int DATAGRAM_READY = Gio.GDTLS_CALLBACK_DATAGRAM_READY;
     public static final int DATAGRAM_FILTER = Gio.GDTLS_CALLBACK_DATAGRAM_FILTER;
+    public static final int DATAGRAM_SEND = Gio.GDTLS_CALLBACK_DATAGRAM_SEND;
 
     private static final Map<Long, CallbackTarget> TARGETS = new ConcurrentHashMap<>();
     private static final AtomicLong NEXT_HANDLE = new AtomicLong(1);

@@ -207,7 +207,8 @@ public class GioPreset implements InfoMapper, BuildEnabled {
                 "GSignalCVaMarshaller", "GTypeClassCacheFunc", "GTypeInterfaceCheckFunc", "GBaseInitFunc",
                 "GBaseFinalizeFunc", "GClassInitFunc", "GClassFinalizeFunc", "GInstanceInitFunc",
                 "GInterfaceInitFunc", "GInterfaceFinalizeFunc", "GPollFunc",
-                "GAsyncReadyCallback", "GDatagramBasedSourceFunc", "GCancellableSourceFunc", "GdtlsDatagramFilterFunc")) {
+                "GAsyncReadyCallback", "GDatagramBasedSourceFunc", "GCancellableSourceFunc", "GdtlsDatagramFilterFunc",
+                "GdtlsDatagramSendFunc")) {
             infoMap.put(new Info(type).cast().valueTypes("Pointer").pointerTypes("Pointer"));
         }
     }
