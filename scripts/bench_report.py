@@ -146,9 +146,11 @@ lines.append(f"| S3 ping-pong | one round trip | {fmt(alloc_norm(s3))} | {fmt(al
 for m in ("requireCloseNotify", "protocolVersion", "setWithNotify"):
     lines.append(f"| S5 {m} | one call | {fmt(alloc_norm(s5[m]))} | — |")
 
-memory = None
+memory = c_memory = None
 if os.path.exists(f"{out}/memory.txt"):
     memory = keyvalues("memory.txt")
+if os.path.exists(f"{out}/c-cycles.txt"):
+    c_memory = keyvalues("c-cycles.txt")
 
 # The targets of issue 6, checked against the numbers above.
 c_bulk_rs = {m: float(c_bulk[m]["records_per_s"]) for m in ("single", "batched")}
@@ -178,9 +180,11 @@ targets = [
 ]
 if memory:
     growth_mb = float(memory["rss_growth_kb"]) / 1024
+    c_note = "" if not c_memory else f"; C alone: {float(c_memory['rss_growth_kb']) / 1024:.2f} MB"
     targets.append((f"S7 {memory['cycles']} cycles: RSS growth < 2 MB and no live GObjects",
                     growth_mb < 2 and int(memory["live_gobjects"]) == 0,
-                    f"RSS growth {growth_mb:.2f} MB, live GObjects {memory['live_gobjects']}"))
+                    f"RSS growth {growth_mb:.2f} MB (JVM's own, by NMT: {memory['jvm_committed_growth_kb']} kB)"
+                    f"{c_note}, live GObjects {memory['live_gobjects']}"))
 else:
     targets.append(("S7 memory (10 000 cycles)", None, "not run (MEMORY_CYCLES=0)"))
 
@@ -193,7 +197,13 @@ if memory:
               f" RSS {memory['rss_before_kb']} kB after {memory['warmup_cycles']} warm-up cycles,"
               f" {memory['rss_after_kb']} kB after all (growth {memory['rss_growth_kb']} kB);"
               f" GObjects still alive by the oracle's count: {memory['live_gobjects']}"
-              f" ({memory.get('live_gobjects_how', '')}); {memory['seconds']} s."]
+              f" ({memory.get('live_gobjects_how', '')}); JVM-committed growth by Native Memory Tracking:"
+              f" {memory['jvm_committed_growth_kb']} kB; {memory['seconds']} s."]
+if c_memory:
+    lines += ["", f"S7 in C (gdtls-bench-cycles, same batches on libgio): {c_memory['cycles']} cycles,"
+              f" {c_memory['concurrency']} at once; RSS {c_memory['rss_before_kb']} kB after"
+              f" {c_memory['warmup_cycles']} warm-up cycles, {c_memory['rss_after_kb']} kB after all"
+              f" (growth {c_memory['rss_growth_kb']} kB); {c_memory['seconds']} s."]
 
 j = s2["single"]
 lines += [

@@ -22,13 +22,13 @@ typedef struct {
   GDatagramBased *client, *server;
 } BenchPair;
 
-static void bench_fail(const char *what, GError *error)
+static inline void bench_fail(const char *what, GError *error)
 {
   fprintf(stderr, "%s: %s\n", what, error ? error->message : "failed");
   exit(1);
 }
 
-static void bench_pki_load(BenchPki *pki, const char *dir)
+static inline void bench_pki_load(BenchPki *pki, const char *dir)
 {
   GError *error = NULL;
   char *abs = g_canonicalize_filename(dir, NULL); /* GTlsFileDatabase wants an absolute anchor path */
@@ -47,7 +47,7 @@ static void bench_pki_load(BenchPki *pki, const char *dir)
   g_free(ca);
 }
 
-static void bench_pki_free(BenchPki *pki)
+static inline void bench_pki_free(BenchPki *pki)
 {
   g_object_unref(pki->server_cert);
   g_object_unref(pki->trust);
@@ -66,7 +66,7 @@ static GSocket *bench_bound_socket(void)
   return socket;
 }
 
-static void bench_connect_to(GSocket *socket, GSocket *peer)
+static inline void bench_connect_to(GSocket *socket, GSocket *peer)
 {
   GError *error = NULL;
   GSocketAddress *address = g_socket_get_local_address(peer, &error);
@@ -75,7 +75,7 @@ static void bench_connect_to(GSocket *socket, GSocket *peer)
   g_object_unref(address);
 }
 
-static void bench_pair_create(BenchPair *pair, const BenchPki *pki)
+static inline void bench_pair_create(BenchPair *pair, const BenchPki *pki)
 {
   GError *error = NULL;
   pair->server_socket = bench_bound_socket();
@@ -93,7 +93,7 @@ static void bench_pair_create(BenchPair *pair, const BenchPki *pki)
   g_dtls_connection_set_database(G_DTLS_CONNECTION(pair->client), pki->trust);
 }
 
-static gpointer bench_server_handshake(gpointer data)
+static inline gpointer bench_server_handshake(gpointer data)
 {
   GError *error = NULL;
   if (!g_dtls_connection_handshake(G_DTLS_CONNECTION(data), NULL, &error))
@@ -102,7 +102,7 @@ static gpointer bench_server_handshake(gpointer data)
 }
 
 /* Both sync handshakes at once, the server's on its own thread (as the Java benchmarks do). */
-static void bench_pair_handshake(BenchPair *pair)
+static inline void bench_pair_handshake(BenchPair *pair)
 {
   GError *error = NULL;
   GThread *server = g_thread_new("bench-server-handshake", bench_server_handshake, pair->server);
@@ -111,7 +111,7 @@ static void bench_pair_handshake(BenchPair *pair)
   g_thread_join(server);
 }
 
-static void bench_pair_close(BenchPair *pair)
+static inline void bench_pair_close(BenchPair *pair)
 {
   g_dtls_connection_close(G_DTLS_CONNECTION(pair->client), NULL, NULL);
   g_dtls_connection_close(G_DTLS_CONNECTION(pair->server), NULL, NULL);

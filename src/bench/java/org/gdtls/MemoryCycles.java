@@ -1,5 +1,6 @@
 package org.gdtls;
 
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URISyntaxException;
@@ -9,6 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.management.ObjectName;
 
 /**
  * S7 memory check: many connect/handshake/close cycles, {@code concurrency} pairs at once (async handshakes
@@ -21,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  * org.gdtls to read the wrappers' handles; run by scripts/bench.sh ({@code mvn -Pbench exec:exec@memory}).
  *
  * <p>RSS is read from /proc/self/status after a warm-up (JIT, GLib's thread pools, malloc arenas) and at the
- * end. The JVM runs with a fixed, pre-touched heap so the Java heap adds nothing to the growth.
+ * end. The JVM runs with a fixed, pre-touched heap so the Java heap adds nothing to the growth, and with Native
+ * Memory Tracking, whose diff over the same span tells how much of the growth the JVM itself committed (code
+ * cache, metaspace, thread stacks, its own mallocs) rather than the native libraries.
  *
  * <pre>MemoryCycles CYCLES [CONCURRENCY (128)] [WARMUP CYCLES (CONCURRENCY * 4)]</pre>
  */
@@ -49,8 +56,10 @@ public final class MemoryCycles {
 
         cycles(warmup, concurrency, pump, cert, trust);
         long rssBefore = settledRssKb();
+        boolean nmt = nativeMemory("baseline") != null;
         cycles(cycles, concurrency, pump, cert, trust);
         long rssAfter = settledRssKb();
+        String jvmGrowthKb = nmt ? committedGrowthKb(nativeMemory("summary.diff")) : "unavailable";
 
         pump.close();
         cert.close();
@@ -65,6 +74,7 @@ public final class MemoryCycles {
         System.out.println("rss_before_kb=" + rssBefore);
         System.out.println("rss_after_kb=" + rssAfter);
         System.out.println("rss_growth_kb=" + (rssAfter - rssBefore));
+        System.out.println("jvm_committed_growth_kb=" + jvmGrowthKb);
         System.out.println("live_gobjects=" + liveObjects);
         System.out.println("live_gobjects_how=jnr-ffi oracle: ref count left on every connection, socket,"
                 + " certificate and database the binding created");
@@ -123,6 +133,28 @@ public final class MemoryCycles {
             }
         }
         throw new IllegalStateException("no VmRSS in /proc/self/status");
+    }
+
+    /** jcmd VM.native_memory through the DiagnosticCommand MBean; null without -XX:NativeMemoryTracking. */
+    private static String nativeMemory(String command) {
+        try {
+            String out = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
+                    new Object[] {new String[] {command}}, new String[] {String[].class.getName()});
+            return out.contains("not enabled") ? null : out;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** The "Total: ... committed=NKB +DKB" line of a summary.diff: D (0 when unchanged). */
+    private static String committedGrowthKb(String diff) {
+        if (diff == null) {
+            return "unavailable";
+        }
+        Matcher m = Pattern.compile("Total: reserved=\\S+(?: [+-]\\d+KB)?, committed=\\d+KB(?: ([+-]\\d+)KB)?")
+                .matcher(diff);
+        return m.find() ? (m.group(1) == null ? "0" : m.group(1).replace("+", "")) : "unparsed";
     }
 
     private static Path pki(String name) throws URISyntaxException {
