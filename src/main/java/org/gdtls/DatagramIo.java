@@ -5,10 +5,10 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.bytedeco.javacpp.PointerPointer;
 import org.gdtls.internal.gen.GDatagramBased;
 import org.gdtls.internal.gen.GError;
 import org.gdtls.internal.gen.global.Gio;
-import org.gdtls.internal.glue.GErrors;
 
 /**
  * The datagram path of one connection: {@code g_datagram_based_send_messages}/{@code receive_messages} over
@@ -31,7 +31,7 @@ final class DatagramIo {
             for (int i = 0; i < length; i++) {
                 sendBatch.set(i, direct[offset + i]);
             }
-            GError error = GErrors.slot();
+            PointerPointer<GError> error = sendBatch.errorOut();
             int sent;
             try {
                 sent = Gio.g_datagram_based_send_messages(target, sendBatch.outMessages(), length, 0,
@@ -39,7 +39,7 @@ final class DatagramIo {
             } finally {
                 Cancellable.release(cancellable);
             }
-            GErrors.check(error);
+            sendBatch.checkError();
             for (int i = 0; i < sent; i++) {
                 ByteBuffer b = messages[offset + i];
                 b.position(b.position() + (int) sendBatch.transferred(i));
@@ -60,7 +60,7 @@ final class DatagramIo {
             for (int i = 0; i < length; i++) {
                 receiveBatch.set(i, direct[offset + i]);
             }
-            GError error = GErrors.slot();
+            PointerPointer<GError> error = receiveBatch.errorOut();
             int received;
             try {
                 received = Gio.g_datagram_based_receive_messages(source, receiveBatch.inMessages(), length, 0,
@@ -68,7 +68,7 @@ final class DatagramIo {
             } finally {
                 Cancellable.release(cancellable);
             }
-            GErrors.check(error);
+            receiveBatch.checkError();
             for (int i = 0; i < received; i++) {
                 ByteBuffer stand = direct[offset + i];
                 int n = (int) Math.min(receiveBatch.transferred(i), stand.remaining());
