@@ -12,6 +12,8 @@
 #include "bench_loopback.h"
 #include "bench_stats.h"
 
+#define TRACE_EVERY 1024
+
 typedef struct {
   int done;
   int failures;
@@ -89,7 +91,11 @@ int main(int argc, char **argv)
 
   run_cycles(warmup, concurrency, context, &pki);
   long before = rss_kb();
-  run_cycles(cycles, concurrency, context, &pki);
+  GString *trace = g_string_new(NULL);
+  for (int done = 0; done < cycles; done += TRACE_EVERY) { /* RSS every 1024 cycles: a leak grows steadily */
+    run_cycles(MIN(TRACE_EVERY, cycles - done), concurrency, context, &pki);
+    g_string_append_printf(trace, "%s%ld", done == 0 ? "" : ",", rss_kb());
+  }
   long after = rss_kb();
 
   printf("scenario=connect/handshake/close cycles, async handshakes on one GMainContext\n");
@@ -99,6 +105,8 @@ int main(int argc, char **argv)
   printf("rss_before_kb=%ld\n", before);
   printf("rss_after_kb=%ld\n", after);
   printf("rss_growth_kb=%ld\n", after - before);
+  printf("rss_every_1024_cycles_kb=%s\n", trace->str);
+  g_string_free(trace, TRUE);
   printf("seconds=%.0f\n", (bench_now_ns() - start) / 1e9);
   g_main_context_unref(context);
   bench_pki_free(&pki);

@@ -34,6 +34,7 @@ import javax.management.ObjectName;
  */
 public final class MemoryCycles {
     private static final String SERVER_IDENTITY = "server.example.com";
+    private static final int TRACE_EVERY = 1024;
 
     private long liveObjects;
 
@@ -57,7 +58,11 @@ public final class MemoryCycles {
         cycles(warmup, concurrency, pump, cert, trust);
         long rssBefore = settledRssKb();
         boolean nmt = nativeMemory("baseline") != null;
-        cycles(cycles, concurrency, pump, cert, trust);
+        StringBuilder trace = new StringBuilder();
+        for (int done = 0; done < cycles; done += TRACE_EVERY) { // RSS every 1024 cycles: a leak grows steadily
+            cycles(Math.min(TRACE_EVERY, cycles - done), concurrency, pump, cert, trust);
+            trace.append(trace.length() == 0 ? "" : ",").append(rssKb());
+        }
         long rssAfter = settledRssKb();
         String jvmGrowthKb = nmt ? committedGrowthKb(nativeMemory("summary.diff")) : "unavailable";
 
@@ -75,6 +80,7 @@ public final class MemoryCycles {
         System.out.println("rss_after_kb=" + rssAfter);
         System.out.println("rss_growth_kb=" + (rssAfter - rssBefore));
         System.out.println("jvm_committed_growth_kb=" + jvmGrowthKb);
+        System.out.println("rss_every_1024_cycles_kb=" + trace);
         System.out.println("live_gobjects=" + liveObjects);
         System.out.println("live_gobjects_how=jnr-ffi oracle: ref count left on every connection, socket,"
                 + " certificate and database the binding created");
@@ -127,6 +133,10 @@ public final class MemoryCycles {
             System.gc(); // lets a Cleaner drop anything left unclosed, so it is not mistaken for growth
             Thread.sleep(200);
         }
+        return rssKb();
+    }
+
+    private static long rssKb() throws Exception {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", ""));
