@@ -5,18 +5,25 @@ import java.nio.ByteOrder;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.PointerPointer;
+import org.gdtls.GioException;
+import org.gdtls.internal.gen.GError;
 import org.gdtls.internal.gen.GInputMessage;
 import org.gdtls.internal.gen.GInputVector;
 import org.gdtls.internal.gen.GOutputMessage;
 import org.gdtls.internal.gen.GOutputVector;
 import org.gdtls.internal.glue.BufferAddress;
+import org.gdtls.internal.glue.GErrors;
+import org.gdtls.internal.glue.RawPointer;
 
 /**
  * Native scratch for one direction of {@code g_datagram_based_send_messages}/{@code receive_messages}: an array
  * of messages, each with one vector pointing straight into the caller's direct {@link ByteBuffer} (no copy).
  * The C structs are written through a direct-buffer view at their C offsets, so filling a batch costs no JNI
- * call and allocates nothing; the whole batch then crosses JNI once. Not thread-safe: one per direction per
- * connection, used under that direction's lock.
+ * call and allocates nothing; the whole batch then crosses JNI once. The call's {@code GError **} out-argument
+ * is a slot in the same memory, passed as a {@code GError**} that JavaCPP hands to C as is: the
+ * {@code @ByPtrPtr GError} form costs a JNI field write-back on every call, error or not. Not thread-safe: one
+ * per direction per connection, used under that direction's lock.
  */
 final class DatagramBatch {
     private static final long OUT_SIZE = Loader.sizeof(GOutputMessage.class);
@@ -39,8 +46,10 @@ final class DatagramBatch {
 
     private final boolean output;
     private int capacity;
-    private BytePointer memory;   // [messages][vectors], zeroed
+    private BytePointer memory;   // [messages][vectors][GError *], zeroed
     private ByteBuffer view;      // the same memory, native byte order
+    private int errorSlot;        // offset of the GError * in memory
+    private PointerPointer<GError> errorOut;
     private GOutputMessage outMessages;
     private GInputMessage inMessages;
 
@@ -54,6 +63,21 @@ final class DatagramBatch {
 
     GInputMessage inMessages() {
         return inMessages;
+    }
+
+    /** The {@code GError **error} argument for the next call, cleared. */
+    PointerPointer<GError> errorOut() {
+        view.putLong(errorSlot, 0);
+        return errorOut;
+    }
+
+    /** Throws the GError the call left in {@link #errorOut()}, if any, and frees it. */
+    void checkError() throws GioException {
+        long error = view.getLong(errorSlot);
+        if (error != 0) {
+            view.putLong(errorSlot, 0);
+            throw GErrors.take(new GError(new RawPointer(error)));
+        }
     }
 
     /** Points message i at the remaining bytes of {@code buffer} (a direct buffer). */
@@ -86,10 +110,13 @@ final class DatagramBatch {
         }
         free();
         capacity = Math.max(count, 16);
-        long bytes = capacity * ((output ? OUT_SIZE : IN_SIZE) + VECTOR_SIZE);
+        long slot = capacity * ((output ? OUT_SIZE : IN_SIZE) + VECTOR_SIZE); // a multiple of 8: pointer-aligned
+        long bytes = slot + Long.BYTES;
         memory = new BytePointer(bytes);
         memory.fill(0); // address, control messages and flags stay NULL/0
         view = memory.capacity(bytes).asByteBuffer().order(ByteOrder.nativeOrder());
+        errorSlot = (int) slot;
+        errorOut = new PointerPointer<>(new RawPointer(memory.address() + slot));
         if (output) {
             outMessages = new GOutputMessage(memory);
         } else {
@@ -102,6 +129,7 @@ final class DatagramBatch {
             memory.deallocate();
             memory = null;
             view = null;
+            errorOut = null;
             outMessages = null;
             inMessages = null;
             capacity = 0;

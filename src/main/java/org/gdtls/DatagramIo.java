@@ -5,11 +5,11 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.bytedeco.javacpp.PointerPointer;
 import org.gdtls.internal.gen.GCancellable;
 import org.gdtls.internal.gen.GDatagramBased;
 import org.gdtls.internal.gen.GError;
 import org.gdtls.internal.gen.global.Gio;
-import org.gdtls.internal.glue.GErrors;
 
 /**
  * The datagram path of one connection: {@code g_datagram_based_send_messages}/{@code receive_messages} over
@@ -32,7 +32,7 @@ final class DatagramIo {
             for (int i = 0; i < length; i++) {
                 sendBatch.set(i, direct[offset + i]);
             }
-            GError error = GErrors.slot();
+            PointerPointer<GError> error = sendBatch.errorOut();
             int sent;
             GCancellable cancel = Cancellable.acquire(cancellable); // outside the try: release only what was acquired
             try {
@@ -41,7 +41,7 @@ final class DatagramIo {
             } finally {
                 Cancellable.release(cancellable);
             }
-            GErrors.check(error);
+            sendBatch.checkError();
             for (int i = 0; i < sent; i++) {
                 ByteBuffer b = messages[offset + i];
                 b.position(b.position() + (int) sendBatch.transferred(i));
@@ -62,7 +62,7 @@ final class DatagramIo {
             for (int i = 0; i < length; i++) {
                 receiveBatch.set(i, direct[offset + i]);
             }
-            GError error = GErrors.slot();
+            PointerPointer<GError> error = receiveBatch.errorOut();
             int received;
             GCancellable cancel = Cancellable.acquire(cancellable);
             try {
@@ -71,7 +71,7 @@ final class DatagramIo {
             } finally {
                 Cancellable.release(cancellable);
             }
-            GErrors.check(error);
+            receiveBatch.checkError();
             for (int i = 0; i < received; i++) {
                 ByteBuffer stand = direct[offset + i];
                 int n = (int) Math.min(receiveBatch.transferred(i), stand.remaining());

@@ -13,6 +13,7 @@ public enum ProtocolVersion {
     DTLS_1_0(Gio.G_TLS_PROTOCOL_VERSION_DTLS_1_0),
     DTLS_1_2(Gio.G_TLS_PROTOCOL_VERSION_DTLS_1_2);
 
+    private static final ProtocolVersion[] ALL = values(); // values() copies the array on every call
     private final int code;
 
     ProtocolVersion(int code) {
@@ -25,7 +26,7 @@ public enum ProtocolVersion {
 
     /** A value GIO added after this binding was built reads as {@link #UNKNOWN}, as GIO itself documents. */
     public static ProtocolVersion fromCode(int code) {
-        for (ProtocolVersion v : values()) {
+        for (ProtocolVersion v : ALL) {
             if (v.code == code) {
                 return v;
             }

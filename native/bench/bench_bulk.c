@@ -1,0 +1,133 @@
+/*
+ * C baseline of BulkBenchmark (S2): over one handshaken connection, RECORDS records of 1200 bytes client ->
+ * server; after every window of 64 the server sends an 8-byte ack and the client waits for it. One thread
+ * drives both ends (the sends of a window are queued in the server socket, 64 x 1200 B fits its buffer), so
+ * the number is the CPU cost of the data path, not thread wakeups. Mode "single": one message per
+ * g_datagram_based_send_messages/receive_messages call; "batched": the 64 records of a window in one call
+ * each way.
+ *
+ *   gdtls-bench-bulk PKI_DIR single|batched [runs (5)] [warmup runs (2)] [records (100000)]
+ * Prints each run, then the median run's MB/s (10^6 payload bytes) and records/s, one "key=value" per line.
+ */
+#include <string.h>
+
+#include "bench_loopback.h"
+#include "bench_stats.h"
+
+#define RECORD_SIZE 1200
+#define WINDOW 64
+#define ACK_SIZE 8
+
+static guint8 send_data[WINDOW][RECORD_SIZE];
+static guint8 receive_data[WINDOW][RECORD_SIZE + 200]; /* room for a longer datagram: truncation would show */
+
+static void send_window(GDatagramBased *conn, int count, gboolean batched)
+{
+  if (!batched) {
+    for (int i = 0; i < count; i++)
+      bench_send_one(conn, send_data[i], RECORD_SIZE);
+    return;
+  }
+  GOutputVector vectors[WINDOW];
+  GOutputMessage messages[WINDOW];
+  for (int i = 0; i < count; i++) {
+    vectors[i] = (GOutputVector) { send_data[i], RECORD_SIZE };
+    messages[i] = (GOutputMessage) { NULL, &vectors[i], 1, 0, NULL, 0 };
+  }
+  for (int done = 0; done < count;) {
+    GError *error = NULL;
+    int n = g_datagram_based_send_messages(conn, messages + done, count - done, 0, -1, NULL, &error);
+    if (n <= 0)
+      bench_fail("send batch", error);
+    done += n;
+  }
+}
+
+static void receive_window(GDatagramBased *conn, int count, gboolean batched)
+{
+  if (!batched) {
+    for (int i = 0; i < count; i++)
+      if (bench_receive_one(conn, receive_data[i], sizeof receive_data[i]) != RECORD_SIZE)
+        bench_fail("short record", NULL);
+    return;
+  }
+  GInputVector vectors[WINDOW];
+  GInputMessage messages[WINDOW];
+  for (int done = 0; done < count;) {
+    for (int i = done; i < count; i++) {
+      vectors[i] = (GInputVector) { receive_data[i], sizeof receive_data[i] };
+      messages[i] = (GInputMessage) { NULL, &vectors[i], 1, 0, 0, NULL, NULL };
+    }
+    GError *error = NULL;
+    int n = g_datagram_based_receive_messages(conn, messages + done, count - done, 0, -1, NULL, &error);
+    if (n <= 0)
+      bench_fail("receive batch", error);
+    for (int i = done; i < done + n; i++)
+      if (messages[i].bytes_received != RECORD_SIZE)
+        bench_fail("short record", NULL);
+    done += n;
+  }
+}
+
+/* One transfer of `records` records; returns seconds. */
+static double run(BenchPair *pair, int records, gboolean batched)
+{
+  guint8 ack[ACK_SIZE] = { 0 }, ack_in[64];
+  gint64 start = bench_now_ns();
+  for (int sent = 0; sent < records;) {
+    int count = MIN(WINDOW, records - sent);
+    send_window(pair->client, count, batched);
+    receive_window(pair->server, count, batched);
+    bench_send_one(pair->server, ack, ACK_SIZE);
+    if (bench_receive_one(pair->client, ack_in, sizeof ack_in) != ACK_SIZE)
+      bench_fail("ack", NULL);
+    sent += count;
+  }
+  return (bench_now_ns() - start) / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+  if (argc < 3 || (strcmp(argv[2], "single") != 0 && strcmp(argv[2], "batched") != 0)) {
+    fprintf(stderr, "usage: %s PKI_DIR single|batched [runs] [warmup runs] [records]\n", argv[0]);
+    return 2;
+  }
+  gboolean batched = strcmp(argv[2], "batched") == 0;
+  int runs = argc > 3 ? atoi(argv[3]) : 5;
+  int warmup = argc > 4 ? atoi(argv[4]) : 2;
+  int records = argc > 5 ? atoi(argv[5]) : 100000;
+  if (runs <= 0 || warmup < 0 || records <= 0) {
+    fprintf(stderr, "runs and records must be > 0, warmup >= 0\n");
+    return 2;
+  }
+  memset(send_data, 'x', sizeof send_data);
+  BenchPki pki;
+  bench_pki_load(&pki, argv[1]);
+  BenchPair pair;
+  bench_pair_create(&pair, &pki);
+  bench_pair_handshake(&pair);
+
+  double *seconds = g_new(double, runs);
+  for (int i = -warmup; i < runs; i++) {
+    double s = run(&pair, records, batched);
+    printf("run %s%d: %.4f s, %.1f records/s\n", i < 0 ? "warmup " : "", i < 0 ? i + warmup + 1 : i + 1, s,
+           records / s);
+    fflush(stdout);
+    if (i >= 0)
+      seconds[i] = s;
+  }
+  double median = bench_percentile(seconds, runs, 50);
+  printf("scenario=bulk %s (%d x %d B client->server, ack every %d, one thread)\n", argv[2], records, RECORD_SIZE,
+         WINDOW);
+  printf("mode=%s\n", argv[2]);
+  printf("records=%d\n", records);
+  printf("runs=%d\n", runs);
+  printf("warmup_runs=%d\n", warmup);
+  printf("median_seconds=%.5f\n", median);
+  printf("records_per_s=%.1f\n", records / median);
+  printf("mb_per_s=%.2f\n", records * (double) RECORD_SIZE / median / 1e6);
+  g_free(seconds);
+  bench_pair_close(&pair);
+  bench_pki_free(&pki);
+  return 0;
+}

@@ -1,0 +1,78 @@
+package org.gdtls.bench;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.gdtls.GioException;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * S3: one 64-byte round trip per operation over one handshaken connection: client send, server receive,
+ * server send back, client receive, all on the benchmark thread (as native/bench/bench_pingpong.c), one
+ * message per call. Sampled per operation; the script reports the median.
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+@State(Scope.Benchmark)
+public class PingPongBenchmark {
+    static final int PING_SIZE = 64;
+
+    private BindingPair.Pki pki;
+    private BindingPair pair;
+    private final ByteBuffer ping = ByteBuffer.allocateDirect(PING_SIZE);
+    private final ByteBuffer atServer = ByteBuffer.allocateDirect(256);
+    private final ByteBuffer atClient = ByteBuffer.allocateDirect(256);
+
+    @Setup(Level.Trial)
+    public void connect() throws Exception {
+        pki = new BindingPair.Pki();
+        pair = new BindingPair(pki);
+        ExecutorService serverThread = Executors.newSingleThreadExecutor();
+        try {
+            pair.handshake(serverThread);
+        } finally {
+            serverThread.shutdown();
+        }
+        while (ping.hasRemaining()) {
+            ping.put((byte) 'p');
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void disconnect() throws Exception {
+        pair.close();
+        pki.close();
+    }
+
+    @Benchmark
+    public int roundTrip() throws GioException {
+        ping.clear();
+        pair.client.send(ping);
+        atServer.clear();
+        pair.server.receive(atServer);
+        atServer.flip();
+        pair.server.send(atServer);
+        atClient.clear();
+        int n = pair.client.receive(atClient);
+        if (n != PING_SIZE) {
+            throw new IllegalStateException("pong of " + n + " bytes");
+        }
+        return n;
+    }
+}
