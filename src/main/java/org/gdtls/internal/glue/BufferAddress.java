@@ -10,22 +10,27 @@ import org.bytedeco.javacpp.Pointer;
  * the subclass) is a JNI call, and HotSpot's GetDirectBufferAddress also runs an instanceof check: on the
  * one-datagram-per-call path that was a second JNI crossing per datagram. Where {@code sun.misc.Unsafe} is
  * available (module jdk.unsupported) the same field, {@code java.nio.Buffer.address}, is read directly, as
- * GetDirectBufferAddress itself does; otherwise the JNI helper is used.
+ * GetDirectBufferAddress itself does; otherwise the JNI helper is used. Not from JDK 24 on: there the first
+ * call of an Unsafe memory method prints a "terminally deprecated" warning to the user's console (JEP 498).
  */
 public final class BufferAddress extends Pointer {
+    /** JDK 23 deprecated Unsafe's memory methods quietly (JEP 471); JDK 24 warns on first use (JEP 498). */
+    private static final int LAST_QUIET_UNSAFE_RELEASE = 23;
     private static final sun.misc.Unsafe UNSAFE;
     private static final long ADDRESS_OFFSET;
 
     static {
         sun.misc.Unsafe unsafe = null;
         long offset = -1;
-        try {
-            Field theUnsafe = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
-            theUnsafe.setAccessible(true);
-            unsafe = (sun.misc.Unsafe) theUnsafe.get(null);
-            offset = unsafe.objectFieldOffset(Buffer.class.getDeclaredField("address"));
-        } catch (Throwable unavailable) {
-            unsafe = null; // e.g. a runtime without jdk.unsupported: the JNI helper still works
+        if (Runtime.version().feature() <= LAST_QUIET_UNSAFE_RELEASE) {
+            try {
+                Field theUnsafe = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+                theUnsafe.setAccessible(true);
+                unsafe = (sun.misc.Unsafe) theUnsafe.get(null);
+                offset = unsafe.objectFieldOffset(Buffer.class.getDeclaredField("address"));
+            } catch (Throwable unavailable) {
+                unsafe = null; // e.g. a runtime without jdk.unsupported: the JNI helper still works
+            }
         }
         UNSAFE = unsafe;
         ADDRESS_OFFSET = offset;
