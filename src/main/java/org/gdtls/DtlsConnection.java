@@ -335,7 +335,7 @@ public abstract sealed class DtlsConnection implements Closeable
         Objects.requireNonNull(message, "message");
         return whenReady(pump, IOCondition.OUT, () -> {
             int start = message.position();
-            send(new ByteBuffer[] {message}, 0, 1, Duration.ZERO);
+            sendOne(message, Duration.ZERO);
             return message.position() - start;
         });
     }
@@ -757,7 +757,17 @@ public abstract sealed class DtlsConnection implements Closeable
     /** Sends one datagram (blocking). See {@link #send(ByteBuffer[], int, int, Duration)}. */
     @Wraps("g_datagram_based_send_messages")
     public void send(ByteBuffer message) throws GioException {
-        send(new ByteBuffer[] {message}, 0, 1, null, null);
+        sendOne(message, null);
+    }
+
+    /** One datagram, without the array of the batch form: nothing is allocated on this path. */
+    private int sendOne(ByteBuffer message, Duration timeout) throws GioException {
+        acquireForIo();
+        try {
+            return io.sendOne(datagramBased, message, timeout, null);
+        } finally {
+            handle.release();
+        }
     }
 
     /**
@@ -804,7 +814,13 @@ public abstract sealed class DtlsConnection implements Closeable
     @Wraps("g_datagram_based_receive_messages")
     public int receive(ByteBuffer buffer, Duration timeout) throws GioException {
         int start = buffer.position();
-        int received = receive(new ByteBuffer[] {buffer}, 0, 1, timeout, null);
+        acquireForIo();
+        int received;
+        try {
+            received = io.receiveOne(datagramBased, buffer, timeout, null);
+        } finally {
+            handle.release();
+        }
         return received == 0 ? -1 : buffer.position() - start;
     }
 
