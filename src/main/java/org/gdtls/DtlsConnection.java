@@ -29,6 +29,7 @@ import org.gdtls.internal.glue.CallbackDispatcher;
 import org.gdtls.internal.glue.CallbackErrors;
 import org.gdtls.internal.glue.GErrors;
 import org.gdtls.internal.glue.GProperties;
+import org.gdtls.internal.glue.InternedStrings;
 import org.gdtls.internal.glue.NativeLibrary;
 import org.gdtls.internal.glue.ObjectHandle;
 import org.gdtls.internal.glue.RawPointer;
@@ -739,7 +740,7 @@ public abstract sealed class DtlsConnection implements Closeable
                         ? 1 : 0;
             }
             if (kind == CallbackDispatcher.NOTIFY) {
-                ((NotifyListener) listener).propertyChanged(this, CStrings.borrowed(new BytePointer(new RawPointer(a0))));
+                ((NotifyListener) listener).propertyChanged(this, InternedStrings.of(a0)); // GParamSpec names are interned
             }
             return 0;
         } catch (Throwable t) {
