@@ -198,12 +198,16 @@ if memory:
               f" {memory['rss_after_kb']} kB after all (growth {memory['rss_growth_kb']} kB);"
               f" GObjects still alive by the oracle's count: {memory['live_gobjects']}"
               f" ({memory.get('live_gobjects_how', '')}); JVM-committed growth by Native Memory Tracking:"
-              f" {memory['jvm_committed_growth_kb']} kB; {memory['seconds']} s."]
+              f" {memory['jvm_committed_growth_kb']} kB; bytes in use by glibc malloc (malloc_info) grew"
+              f" {memory.get('malloc_in_use_growth_kb', 'unmeasured')} kB; RSS every 1024 cycles:"
+              f" {memory.get('rss_every_1024_cycles_kb', '')} kB; {memory['seconds']} s."]
 if c_memory:
     lines += ["", f"S7 in C (gdtls-bench-cycles, same batches on libgio): {c_memory['cycles']} cycles,"
               f" {c_memory['concurrency']} at once; RSS {c_memory['rss_before_kb']} kB after"
               f" {c_memory['warmup_cycles']} warm-up cycles, {c_memory['rss_after_kb']} kB after all"
-              f" (growth {c_memory['rss_growth_kb']} kB); {c_memory['seconds']} s."]
+              f" (growth {c_memory['rss_growth_kb']} kB); bytes in use by glibc malloc grew"
+              f" {c_memory.get('malloc_in_use_growth_kb', 'unmeasured')} kB; RSS every 1024 cycles:"
+              f" {c_memory.get('rss_every_1024_cycles_kb', '')} kB; {c_memory['seconds']} s."]
 
 j = s2["single"]
 lines += [
