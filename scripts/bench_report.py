@@ -183,7 +183,8 @@ if memory:
     c_note = "" if not c_memory else f"; C alone: {float(c_memory['rss_growth_kb']) / 1024:.2f} MB"
     targets.append((f"S7 {memory['cycles']} cycles: RSS growth < 2 MB and no live GObjects",
                     growth_mb < 2 and int(memory["live_gobjects"]) == 0,
-                    f"RSS growth {growth_mb:.2f} MB (JVM's own, by NMT: {memory['jvm_committed_growth_kb']} kB)"
+                    f"RSS growth {growth_mb:.2f} MB (JVM's own, by NMT: {memory['jvm_committed_growth_kb']} kB;"
+                    f" malloc in use: {memory.get('malloc_in_use_growth_kb', 'unmeasured')} kB)"
                     f"{c_note}, live GObjects {memory['live_gobjects']}"))
 else:
     targets.append(("S7 memory (10 000 cycles)", None, "not run (MEMORY_CYCLES=0)"))
@@ -200,7 +201,8 @@ if memory:
               f" ({memory.get('live_gobjects_how', '')}); JVM-committed growth by Native Memory Tracking:"
               f" {memory['jvm_committed_growth_kb']} kB; bytes in use by glibc malloc (malloc_info) grew"
               f" {memory.get('malloc_in_use_growth_kb', 'unmeasured')} kB; RSS every 1024 cycles:"
-              f" {memory.get('rss_every_1024_cycles_kb', '')} kB; {memory['seconds']} s."]
+              f" {memory.get('rss_every_1024_cycles_kb', '')} kB; after the measurement, malloc_trim(0) brought"
+              f" RSS to {memory.get('rss_after_malloc_trim_kb', 'unmeasured')} kB; {memory['seconds']} s."]
 if c_memory:
     lines += ["", f"S7 in C (gdtls-bench-cycles, same batches on libgio): {c_memory['cycles']} cycles,"
               f" {c_memory['concurrency']} at once; RSS {c_memory['rss_before_kb']} kB after"

@@ -70,6 +70,8 @@ public final class MemoryCycles {
         }
         long rssAfter = settledRssKb();
         long mallocAfter = mallocInUseBytes();
+        // Diagnostic only, after the measurement: how much of the RSS is free memory glibc kept.
+        long rssTrimmed = trimmedRssKb();
         String jvmGrowthKb = nmt ? committedGrowthKb(nativeMemory("summary.diff")) : "unavailable";
 
         pump.close();
@@ -89,6 +91,7 @@ public final class MemoryCycles {
         System.out.println("malloc_in_use_growth_kb=" + (mallocBefore < 0 || mallocAfter < 0 ? "unavailable"
                 : String.valueOf((mallocAfter - mallocBefore) / 1024)));
         System.out.println("rss_every_1024_cycles_kb=" + trace);
+        System.out.println("rss_after_malloc_trim_kb=" + (rssTrimmed < 0 ? "unavailable" : String.valueOf(rssTrimmed)));
         System.out.println("live_gobjects=" + liveObjects);
         System.out.println("live_gobjects_how=jnr-ffi oracle: ref count left on every connection, socket,"
                 + " certificate and database the binding created");
@@ -160,6 +163,8 @@ public final class MemoryCycles {
         int malloc_info(int options, jnr.ffi.Pointer stream);
 
         int fclose(jnr.ffi.Pointer stream);
+
+        int malloc_trim(long pad);
     }
 
     /**
@@ -187,6 +192,16 @@ public final class MemoryCycles {
             } finally {
                 Files.deleteIfExists(xml);
             }
+        } catch (Exception | LinkageError e) {
+            return -1;
+        }
+    }
+
+    /** RSS after glibc's malloc_trim(0) returned the free memory of every arena to the system; -1 if unavailable. */
+    private static long trimmedRssKb() {
+        try {
+            LibraryLoader.create(LibC.class).load("c").malloc_trim(0);
+            return rssKb();
         } catch (Exception | LinkageError e) {
             return -1;
         }
