@@ -165,13 +165,13 @@ targets = [
     ("S2 batched >= 1.0 x C single (best C)", b_bulk_rs["batched"] >= c_bulk_rs["single"],
      f"{b_bulk_rs['batched'] / c_bulk_rs['single']:.3f} x C single"),
     ("S3 median <= C + 1.5 µs", percentile(s3, "50.0") <= float(c_pp["median_us"]) + 1.5,
-     f"C + {percentile(s3, '50.0') - float(c_pp['median_us']):.2f} µs"),
+     f"C {percentile(s3, '50.0') - float(c_pp['median_us']):+.2f} µs"),
     ("S4 within 3 % of C", s4_hs_per_s >= 0.97 * float(c_pairs["median_handshakes_per_s"]),
      f"{s4_hs_per_s / float(c_pairs['median_handshakes_per_s']):.3f} x C"),
     ("S5 getter <= 50 ns (requireCloseNotify)", s5["requireCloseNotify"]["primaryMetric"]["score"] <= 50,
      f"{s5['requireCloseNotify']['primaryMetric']['score']:.1f} ns; C alone "
-     f"{float(c_calls['require_close_notify_ns']):.1f} ns, binding adds "
-     f"{s5['requireCloseNotify']['primaryMetric']['score'] - float(c_calls['require_close_notify_ns']):.1f} ns"),
+     f"{float(c_calls['require_close_notify_ns']):.1f} ns, binding - C: "
+     f"{s5['requireCloseNotify']['primaryMetric']['score'] - float(c_calls['require_close_notify_ns']):+.1f} ns"),
     ("S6 median <= 20 µs", percentile(s6, "50.0") <= 20, f"{percentile(s6, '50.0'):.2f} µs"),
     ("S2/S3 ~0 B/op (<= 1 B per record or round trip)",
      all(a is not None and a <= 1 for a in (alloc_norm(s2["single"]), alloc_norm(s2["batched"]), alloc_norm(s3))),
