@@ -165,13 +165,13 @@ targets = [
     ("S2 batched >= 1.0 x C single (best C)", b_bulk_rs["batched"] >= c_bulk_rs["single"],
      f"{b_bulk_rs['batched'] / c_bulk_rs['single']:.3f} x C single"),
     ("S3 median <= C + 1.5 µs", percentile(s3, "50.0") <= float(c_pp["median_us"]) + 1.5,
-     f"C + {percentile(s3, '50.0') - float(c_pp['median_us']):.2f} µs"),
+     f"C {percentile(s3, '50.0') - float(c_pp['median_us']):+.2f} µs"),
     ("S4 within 3 % of C", s4_hs_per_s >= 0.97 * float(c_pairs["median_handshakes_per_s"]),
      f"{s4_hs_per_s / float(c_pairs['median_handshakes_per_s']):.3f} x C"),
     ("S5 getter <= 50 ns (requireCloseNotify)", s5["requireCloseNotify"]["primaryMetric"]["score"] <= 50,
      f"{s5['requireCloseNotify']['primaryMetric']['score']:.1f} ns; C alone "
-     f"{float(c_calls['require_close_notify_ns']):.1f} ns, binding adds "
-     f"{s5['requireCloseNotify']['primaryMetric']['score'] - float(c_calls['require_close_notify_ns']):.1f} ns"),
+     f"{float(c_calls['require_close_notify_ns']):.1f} ns, binding - C: "
+     f"{s5['requireCloseNotify']['primaryMetric']['score'] - float(c_calls['require_close_notify_ns']):+.1f} ns"),
     ("S6 median <= 20 µs", percentile(s6, "50.0") <= 20, f"{percentile(s6, '50.0'):.2f} µs"),
     ("S2/S3 ~0 B/op (<= 1 B per record or round trip)",
      all(a is not None and a <= 1 for a in (alloc_norm(s2["single"]), alloc_norm(s2["batched"]), alloc_norm(s3))),
@@ -183,7 +183,8 @@ if memory:
     c_note = "" if not c_memory else f"; C alone: {float(c_memory['rss_growth_kb']) / 1024:.2f} MB"
     targets.append((f"S7 {memory['cycles']} cycles: RSS growth < 2 MB and no live GObjects",
                     growth_mb < 2 and int(memory["live_gobjects"]) == 0,
-                    f"RSS growth {growth_mb:.2f} MB (JVM's own, by NMT: {memory['jvm_committed_growth_kb']} kB)"
+                    f"RSS growth {growth_mb:.2f} MB (JVM's own, by NMT: {memory['jvm_committed_growth_kb']} kB;"
+                    f" malloc in use: {memory.get('malloc_in_use_growth_kb', 'unmeasured')} kB)"
                     f"{c_note}, live GObjects {memory['live_gobjects']}"))
 else:
     targets.append(("S7 memory (10 000 cycles)", None, "not run (MEMORY_CYCLES=0)"))
@@ -198,12 +199,17 @@ if memory:
               f" {memory['rss_after_kb']} kB after all (growth {memory['rss_growth_kb']} kB);"
               f" GObjects still alive by the oracle's count: {memory['live_gobjects']}"
               f" ({memory.get('live_gobjects_how', '')}); JVM-committed growth by Native Memory Tracking:"
-              f" {memory['jvm_committed_growth_kb']} kB; {memory['seconds']} s."]
+              f" {memory['jvm_committed_growth_kb']} kB; bytes in use by glibc malloc (malloc_info) grew"
+              f" {memory.get('malloc_in_use_growth_kb', 'unmeasured')} kB; RSS every 1024 cycles:"
+              f" {memory.get('rss_every_1024_cycles_kb', '')} kB; after the measurement, malloc_trim(0) brought"
+              f" RSS to {memory.get('rss_after_malloc_trim_kb', 'unmeasured')} kB; {memory['seconds']} s."]
 if c_memory:
     lines += ["", f"S7 in C (gdtls-bench-cycles, same batches on libgio): {c_memory['cycles']} cycles,"
               f" {c_memory['concurrency']} at once; RSS {c_memory['rss_before_kb']} kB after"
               f" {c_memory['warmup_cycles']} warm-up cycles, {c_memory['rss_after_kb']} kB after all"
-              f" (growth {c_memory['rss_growth_kb']} kB); {c_memory['seconds']} s."]
+              f" (growth {c_memory['rss_growth_kb']} kB); bytes in use by glibc malloc grew"
+              f" {c_memory.get('malloc_in_use_growth_kb', 'unmeasured')} kB; RSS every 1024 cycles:"
+              f" {c_memory.get('rss_every_1024_cycles_kb', '')} kB; {c_memory['seconds']} s."]
 
 j = s2["single"]
 lines += [

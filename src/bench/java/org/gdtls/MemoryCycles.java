@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 
 import javax.management.ObjectName;
 
+import jnr.ffi.LibraryLoader;
+
 /**
  * S7 memory check: many connect/handshake/close cycles, {@code concurrency} pairs at once (async handshakes
  * on one pump: each waits ~300 ms in the backend), then the process's RSS growth and the GObjects left alive.
@@ -28,7 +30,9 @@ import javax.management.ObjectName;
  * <p>RSS is read from /proc/self/status after a warm-up (JIT, GLib's thread pools, malloc arenas) and at the
  * end. The JVM runs with a fixed, pre-touched heap so the Java heap adds nothing to the growth, and with Native
  * Memory Tracking, whose diff over the same span tells how much of the growth the JVM itself committed (code
- * cache, metaspace, thread stacks, its own mallocs) rather than the native libraries.
+ * cache, metaspace, thread stacks, its own mallocs) rather than the native libraries. glibc's malloc_info
+ * (through jnr-ffi) tells the bytes malloc has handed out and not got back, over all arenas: if those stay
+ * flat while RSS grows, the growth is fragmentation or retained free memory, not a leak.
  *
  * <pre>MemoryCycles CYCLES [CONCURRENCY (128)] [WARMUP CYCLES (CONCURRENCY * 4)]</pre>
  */
@@ -57,6 +61,7 @@ public final class MemoryCycles {
 
         cycles(warmup, concurrency, pump, cert, trust);
         long rssBefore = settledRssKb();
+        long mallocBefore = mallocInUseBytes();
         boolean nmt = nativeMemory("baseline") != null;
         StringBuilder trace = new StringBuilder();
         for (int done = 0; done < cycles; done += TRACE_EVERY) { // RSS every 1024 cycles: a leak grows steadily
@@ -64,6 +69,9 @@ public final class MemoryCycles {
             trace.append(trace.length() == 0 ? "" : ",").append(rssKb());
         }
         long rssAfter = settledRssKb();
+        long mallocAfter = mallocInUseBytes();
+        // Diagnostic only, after the measurement: how much of the RSS is free memory glibc kept.
+        long rssTrimmed = trimmedRssKb();
         String jvmGrowthKb = nmt ? committedGrowthKb(nativeMemory("summary.diff")) : "unavailable";
 
         pump.close();
@@ -80,7 +88,10 @@ public final class MemoryCycles {
         System.out.println("rss_after_kb=" + rssAfter);
         System.out.println("rss_growth_kb=" + (rssAfter - rssBefore));
         System.out.println("jvm_committed_growth_kb=" + jvmGrowthKb);
+        System.out.println("malloc_in_use_growth_kb=" + (mallocBefore < 0 || mallocAfter < 0 ? "unavailable"
+                : String.valueOf((mallocAfter - mallocBefore) / 1024)));
         System.out.println("rss_every_1024_cycles_kb=" + trace);
+        System.out.println("rss_after_malloc_trim_kb=" + (rssTrimmed < 0 ? "unavailable" : String.valueOf(rssTrimmed)));
         System.out.println("live_gobjects=" + liveObjects);
         System.out.println("live_gobjects_how=jnr-ffi oracle: ref count left on every connection, socket,"
                 + " certificate and database the binding created");
@@ -143,6 +154,65 @@ public final class MemoryCycles {
             }
         }
         throw new IllegalStateException("no VmRSS in /proc/self/status");
+    }
+
+    /** The libc functions malloc_info needs, bound by jnr-ffi (shares no code with the binding). */
+    public interface LibC {
+        jnr.ffi.Pointer fopen(String path, String mode);
+
+        int malloc_info(int options, jnr.ffi.Pointer stream);
+
+        int fclose(jnr.ffi.Pointer stream);
+
+        int malloc_trim(long pad);
+    }
+
+    /**
+     * Bytes malloc has handed out and not got back, over all arenas: glibc's malloc_info reports, per arena and
+     * in total, the memory it got from the system ({@code <system type="current">}) and the free chunks it
+     * keeps ({@code <total type="fast|rest" size=..>}); in use is the difference, plus the blocks it mapped on
+     * their own ({@code <total type="mmap">}). -1 if unavailable.
+     */
+    private static long mallocInUseBytes() {
+        try {
+            LibC libc = LibraryLoader.create(LibC.class).load("c");
+            Path xml = Files.createTempFile("malloc-info", ".xml");
+            try {
+                jnr.ffi.Pointer stream = libc.fopen(xml.toString(), "w");
+                libc.malloc_info(0, stream);
+                libc.fclose(stream);
+                String info = Files.readString(xml);
+                String totals = info.substring(info.lastIndexOf("</heap>")); // the summary after the last arena
+                long system = firstLong(totals, "<system type=\"current\" size=\"(\\d+)\"");
+                long free = firstLong(totals, "<total type=\"fast\" count=\"\\d+\" size=\"(\\d+)\"")
+                        + firstLong(totals, "<total type=\"rest\" count=\"\\d+\" size=\"(\\d+)\"");
+                // Large blocks are mapped one by one and counted apart from the arenas.
+                long mmapped = firstLong(totals, "<total type=\"mmap\" count=\"\\d+\" size=\"(\\d+)\"");
+                return system - free + mmapped;
+            } finally {
+                Files.deleteIfExists(xml);
+            }
+        } catch (Exception | LinkageError e) {
+            return -1;
+        }
+    }
+
+    /** RSS after glibc's malloc_trim(0) returned the free memory of every arena to the system; -1 if unavailable. */
+    private static long trimmedRssKb() {
+        try {
+            LibraryLoader.create(LibC.class).load("c").malloc_trim(0);
+            return rssKb();
+        } catch (Exception | LinkageError e) {
+            return -1;
+        }
+    }
+
+    private static long firstLong(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        if (!m.find()) {
+            throw new IllegalStateException("malloc_info: no match for " + regex);
+        }
+        return Long.parseLong(m.group(1));
     }
 
     /** jcmd VM.native_memory through the DiagnosticCommand MBean; null without -XX:NativeMemoryTracking. */
