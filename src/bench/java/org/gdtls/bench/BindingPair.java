@@ -3,6 +3,7 @@ package org.gdtls.bench;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -49,6 +50,18 @@ final class BindingPair implements AutoCloseable {
         server = DtlsServerConnection.create(serverSocket, pki.serverCert);
         client = DtlsClientConnection.create(clientSocket, BenchPki.SERVER_IDENTITY);
         client.setDatabase(pki.trust);
+    }
+
+    /** A new pair over {@code pki}, handshaken (the setup of every benchmark that measures an open connection). */
+    static BindingPair handshaken(Pki pki) throws Exception {
+        BindingPair pair = new BindingPair(pki);
+        ExecutorService serverThread = Executors.newSingleThreadExecutor();
+        try {
+            pair.handshake(serverThread);
+        } finally {
+            serverThread.shutdown();
+        }
+        return pair;
     }
 
     /** Both sync handshakes at once: the server's on {@code serverThread}, the client's on this thread. */

@@ -1,8 +1,6 @@
 package org.gdtls.bench;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.gdtls.DtlsConnection;
@@ -56,13 +54,7 @@ public class BulkBenchmark {
     @Setup(Level.Trial)
     public void connect() throws Exception {
         pki = new BindingPair.Pki();
-        pair = new BindingPair(pki);
-        ExecutorService serverThread = Executors.newSingleThreadExecutor();
-        try {
-            pair.handshake(serverThread);
-        } finally {
-            serverThread.shutdown();
-        }
+        pair = BindingPair.handshaken(pki);
         for (int i = 0; i < WINDOW; i++) {
             outgoing[i] = ByteBuffer.allocateDirect(RECORD_SIZE);
             while (outgoing[i].hasRemaining()) {

@@ -1,7 +1,5 @@
 package org.gdtls.bench;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.gdtls.ProtocolVersion;
@@ -42,13 +40,7 @@ public class CallOverheadBenchmark {
     @Setup(Level.Trial)
     public void connect() throws Exception {
         pki = new BindingPair.Pki();
-        pair = new BindingPair(pki);
-        ExecutorService serverThread = Executors.newSingleThreadExecutor();
-        try {
-            pair.handshake(serverThread);
-        } finally {
-            serverThread.shutdown();
-        }
+        pair = BindingPair.handshaken(pki);
         listener = pair.client.onNotify("require-close-notify", (conn, property) -> notified++);
     }
 

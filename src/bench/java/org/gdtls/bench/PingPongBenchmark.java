@@ -1,8 +1,6 @@
 package org.gdtls.bench;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.gdtls.GioException;
@@ -42,13 +40,7 @@ public class PingPongBenchmark {
     @Setup(Level.Trial)
     public void connect() throws Exception {
         pki = new BindingPair.Pki();
-        pair = new BindingPair(pki);
-        ExecutorService serverThread = Executors.newSingleThreadExecutor();
-        try {
-            pair.handshake(serverThread);
-        } finally {
-            serverThread.shutdown();
-        }
+        pair = BindingPair.handshaken(pki);
         while (ping.hasRemaining()) {
             ping.put((byte) 'p');
         }
