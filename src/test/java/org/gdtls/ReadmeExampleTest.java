@@ -85,6 +85,35 @@ class ReadmeExampleTest {
     }
 
     @Test
+    void inMemoryExampleRuns() throws Exception {
+        InMemory session = inMemoryExample();
+        try (CustomTransport clientEnd = session.ends()[0]; CustomTransport serverEnd = session.ends()[1];
+             DtlsClientConnection client = session.client();
+             TlsCertificate cert = TlsCertificate.fromFiles(LoopbackPair.pki("server.pem"), LoopbackPair.pki("server-key.pem"));
+             DtlsServerConnection server = DtlsServerConnection.create(serverEnd, cert);
+             TlsDatabase trust = TlsDatabase.fromFile(LoopbackPair.pki("ca.pem"))) {
+            client.setDatabase(trust);
+            CompletableFuture<Void> serverSide = server.handshakeAsync();
+            client.handshake();
+            serverSide.get(10, TimeUnit.SECONDS);
+            client.send(ByteBuffer.wrap(new byte[] {7}));
+            assertEquals(1, server.receive(ByteBuffer.allocateDirect(64), Duration.ofSeconds(5)));
+        }
+    }
+
+    record InMemory(CustomTransport[] ends, DtlsClientConnection client) {}
+
+    static InMemory inMemoryExample() throws GioException {
+        // README-BEGIN
+        CustomTransport[] ends = new CustomTransport[2];
+        ends[0] = CustomTransport.create(datagram -> ends[1].deliver(datagram));
+        ends[1] = CustomTransport.create(datagram -> ends[0].deliver(datagram));
+        DtlsClientConnection client = DtlsClientConnection.create(ends[0], "server.example.com");
+        // README-END
+        return new InMemory(ends, client);
+    }
+
+    @Test
     void readmeShowsThisCode() throws Exception {
         String source = Files.readString(Path.of("src/test/java/org/gdtls/ReadmeExampleTest.java"));
         String readme = Files.readString(Path.of("README.md"));
@@ -99,6 +128,6 @@ class ReadmeExampleTest {
                 assertTrue(readme.contains(line), "README.md lacks the example line: " + line);
             }
         }
-        assertEquals(2, blocks);
+        assertEquals(3, blocks);
     }
 }
