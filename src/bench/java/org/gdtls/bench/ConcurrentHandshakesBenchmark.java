@@ -2,9 +2,6 @@ package org.gdtls.bench;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -63,23 +60,11 @@ public class ConcurrentHandshakesBenchmark {
     private DtlsClientConnection[] clients;
     private DtlsServerConnection[] servers;
 
-    static Path pki(String name) {
-        URL url = ConcurrentHandshakesBenchmark.class.getResource("/org/gdtls/pki/" + name);
-        if (url == null) {
-            throw new IllegalStateException("test PKI not on the classpath: /org/gdtls/pki/" + name);
-        }
-        try {
-            return Path.of(url.toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @Setup(Level.Trial)
     public void startPump() throws GioException {
         pump = MainContextPump.start("bench-handshakes");
-        serverCert = TlsCertificate.fromFiles(pki("server.pem"), pki("server-key.pem"));
-        trust = TlsDatabase.fromFile(pki("ca.pem"));
+        serverCert = TlsCertificate.fromFiles(BenchPki.file("server.pem"), BenchPki.file("server-key.pem"));
+        trust = TlsDatabase.fromFile(BenchPki.file("ca.pem"));
     }
 
     @TearDown(Level.Trial)
