@@ -1,6 +1,18 @@
 # GLib/GIO through pkg-config (Debian: libglib2.0-dev) and the JNI headers of the JDK that runs the build.
+# GDTLS_GLIB_REQUIRED is the oldest GLib supported (the pom passes its glib.required). Everything here is compiled
+# as if the headers were that version's (GLIB_VERSION_MAX_ALLOWED): a newer GLib's API would warn, and nothing
+# built here then needs a symbol the required GLib lacks.
+set(GDTLS_GLIB_REQUIRED "2.74" CACHE STRING "Oldest supported GLib, 2.N")
+if(NOT GDTLS_GLIB_REQUIRED MATCHES "^2\\.([0-9]+)$")
+  message(FATAL_ERROR "GDTLS_GLIB_REQUIRED must be 2.N, not ${GDTLS_GLIB_REQUIRED}")
+endif()
+set(GDTLS_GLIB_REQUIRED_MINOR "${CMAKE_MATCH_1}")
 find_package(PkgConfig REQUIRED)
-pkg_check_modules(GIO REQUIRED IMPORTED_TARGET gio-2.0>=2.72)
+pkg_check_modules(GIO REQUIRED IMPORTED_TARGET gio-2.0>=${GDTLS_GLIB_REQUIRED})
+set_property(TARGET PkgConfig::GIO APPEND PROPERTY INTERFACE_COMPILE_DEFINITIONS
+  GLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_${GDTLS_GLIB_REQUIRED_MINOR}
+  GLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_${GDTLS_GLIB_REQUIRED_MINOR}
+  GDTLS_GLIB_REQUIRED_MINOR=${GDTLS_GLIB_REQUIRED_MINOR})
 find_package(Threads REQUIRED)
 
 # Only jni.h is needed: libjvm is already in the process when the glue is loaded, so nothing links to it.

@@ -4,6 +4,7 @@ import java.util.function.BiConsumer;
 
 import org.gdtls.internal.gen.global.Gio;
 import org.gdtls.internal.glue.CallbackErrors;
+import org.gdtls.internal.glue.GLibVersion;
 import org.gdtls.internal.glue.NativeLibrary;
 
 /** Process-wide settings and facts of the binding. */
@@ -22,6 +23,15 @@ public final class Gdtls {
     /** Loads GIO now instead of at first use; throws {@link GioUnavailableException} if it cannot be used. */
     public static void load() {
         NativeLibrary.ensureLoaded();
+    }
+
+    /**
+     * The GLib this process runs on, e.g. {@code "2.84.4"}: glib-networking's behaviour varies with it (see
+     * docs/gio-versions.md). The binding supports the GLib it was built to require and every later one.
+     */
+    @Wraps({"glib_major_version", "glib_minor_version", "glib_micro_version"})
+    public static String glibVersion() {
+        return GLibVersion.format(GLibVersion.runtime());
     }
 
     /** The GType name of GIO's default TLS backend, e.g. {@code GTlsBackendGnutls}. */

@@ -46,12 +46,22 @@ public final class NativeLibrary {
                     + "libgio-2.0.so.0: on Debian/Ubuntu install it with `apt-get install libglib2.0-0 "
                     + "glib-networking`.", e);
         }
+        checkGLibVersion();
         CallbackDispatcher.initialize();
         int rc = Gio.gdtls_glue_init(Loader.getJavaVM());
         if (rc != Gio.GDTLS_GLUE_OK) {
             throw new GioUnavailableException("gdtls glue library failed to bind to the JVM (code " + rc + ")", null);
         }
         checkTlsBackend();
+    }
+
+    /**
+     * Before any other GLib call: the generated layer binds only the required GLib's API, so an older GLib would
+     * fail later, on the first function it lacks. Say which versions instead.
+     */
+    private static void checkGLibVersion() {
+        GLibVersion.check(Gio.gdtls_glib_required_version(), Gio.gdtls_glib_build_version(),
+                Gio.gdtls_glib_runtime_version());
     }
 
     /** Without glib-networking, GIO falls back to GDummyTlsBackend, which fails every TLS call. */

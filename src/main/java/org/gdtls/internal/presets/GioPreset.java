@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -69,6 +70,7 @@ import org.bytedeco.javacpp.tools.Logger;
                         "gdtls_filter.h",
                         "gdtls_peer.h",
                         "gdtls_glue.h",
+                        "gdtls_version.h",
                 },
                 // The generated JNI must see every declaration, so the umbrella headers come first.
                 cinclude = {"glib.h", "glib-object.h", "gio/gio.h"},
@@ -76,11 +78,29 @@ import org.bytedeco.javacpp.tools.Logger;
                 compiler = "cpp11"))
 public class GioPreset implements InfoMapper, BuildEnabled {
 
+    /** The GLib the generated layer binds, whatever newer GLib the build sees: the pom's glib.required. */
+    static final String REQUIRED_GLIB_PROPERTY = "gdtls.glib.required";
+
+    /**
+     * Functions that newer GLib headers declare in a form the Parser drops, declared here as GLib 2.74 does.
+     * Since 2.78, gmem.h writes {@code void (g_free) (gpointer mem);} beside a {@code g_free(mem)} macro.
+     */
+    private static final Map<String, String> EXPLICIT_DECLARATIONS = Map.of(
+            "g_free", "public static native void g_free(Pointer mem);");
+
     private List<String> includePaths = List.of();
+    private int requiredMinor;
 
     @Override
     public void init(Logger logger, java.util.Properties properties, String encoding) {
         includePaths = Loader.loadProperties(GioPreset.class, properties, true).get("platform.includepath");
+        String required = properties.getProperty(REQUIRED_GLIB_PROPERTY);
+        Matcher version = Pattern.compile("2\\.(\\d+)").matcher(required == null ? "" : required);
+        if (!version.matches()) {
+            throw new IllegalStateException(REQUIRED_GLIB_PROPERTY + " must be set to a GLib version 2.N, not "
+                    + required);
+        }
+        requiredMinor = Integer.parseInt(version.group(1));
     }
 
     @Override
@@ -90,6 +110,8 @@ public class GioPreset implements InfoMapper, BuildEnabled {
         mapBasicTypes(infoMap);
         mapOpaqueGLibTypes(infoMap);
         skipUnneeded(infoMap);
+        skipNewerThanRequired(infoMap);
+        EXPLICIT_DECLARATIONS.forEach((name, java) -> infoMap.put(new Info(name).javaText(java)));
         // "typedef struct _GError GError;" comes before the struct body: one Java class per C type, named as in C.
         for (String struct : List.of("GError", "GInputVector", "GOutputVector", "GInputMessage", "GOutputMessage",
                 "GValue", "GList", "GByteArray", "GPtrArray", "GArray")) {
@@ -105,18 +127,9 @@ public class GioPreset implements InfoMapper, BuildEnabled {
      * glibconfig.h, and guessing the values would silently give wrong constants.
      */
     private void mapSystemDefines(InfoMap infoMap) {
-        Path config = includePaths.stream().map(dir -> Path.of(dir, "glibconfig.h")).filter(Files::isRegularFile)
-                .findFirst().orElseThrow(() -> new IllegalStateException("glibconfig.h not found in " + includePaths));
-        Pattern define = Pattern.compile("^#define (GLIB_SYSDEF_\\w+) (.*)$");
-        try {
-            for (String line : Files.readAllLines(config)) {
-                Matcher m = define.matcher(line);
-                if (m.matches()) {
-                    infoMap.put(new Info(m.group(1)).cppText(line));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        Matcher m = Pattern.compile("(?m)^#define (GLIB_SYSDEF_\\w+) (.*)$").matcher(read("glibconfig.h"));
+        while (m.find()) {
+            infoMap.put(new Info(m.group(1)).cppText(m.group()));
         }
     }
 
@@ -210,6 +223,39 @@ public class GioPreset implements InfoMapper, BuildEnabled {
                 "GAsyncReadyCallback", "GDatagramBasedSourceFunc", "GCancellableSourceFunc", "GdtlsDatagramFilterFunc",
                 "GdtlsDatagramSendFunc")) {
             infoMap.put(new Info(type).cast().valueTypes("Pointer").pointerTypes("Pointer"));
+        }
+    }
+
+    /**
+     * Every function a parsed header marks {@code *_AVAILABLE_IN_2_N} or {@code *_AVAILABLE_STATIC_INLINE_IN_2_N}
+     * with N above the required GLib is left out. The generated layer is then the same whichever GLib the build
+     * sees, and its JNI library links only symbols the required GLib has: a jar built on GLib 2.90 still loads on
+     * 2.74. Whatever new idioms a newer header brings to its new declarations never reach the Parser either.
+     */
+    private void skipNewerThanRequired(InfoMap infoMap) {
+        // The macro, the return type, then the name (in parentheses since 2.78 for some) before its parameters.
+        Pattern newer = Pattern.compile("\\b(?:GLIB|GIO|GOBJECT)_AVAILABLE_(?:STATIC_INLINE_)?IN_2_(\\d+)\\s+[^;(]*?\\(?\\s*(\\w+)\\s*\\)?\\s*\\(");
+        List<String> skipped = new ArrayList<>();
+        for (String header : GioPreset.class.getAnnotation(Properties.class).value()[0].include()) {
+            Matcher m = newer.matcher(read(header));
+            while (m.find()) {
+                if (Integer.parseInt(m.group(1)) > requiredMinor) {
+                    skipped.add(m.group(2));
+                }
+            }
+        }
+        if (!skipped.isEmpty()) {
+            infoMap.put(new Info(skipped.toArray(new String[0])).skip());
+        }
+    }
+
+    private String read(String header) {
+        Path file = includePaths.stream().map(dir -> Path.of(dir, header)).filter(Files::isRegularFile).findFirst()
+                .orElseThrow(() -> new IllegalStateException(header + " not found in " + includePaths));
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
