@@ -107,7 +107,7 @@ class AsyncHandshakeTest {
             long start = System.nanoTime();
             cancel.cancel();
             CancellationException e = assertThrows(CancellationException.class, client::join);
-            assertEquals(IOErrorEnum.CANCELLED, assertInstanceOf(IOErrorException.class, e.getCause()).code());
+            assertEquals(IOErrorEnum.CANCELLED, gioCause(e).code());
             assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
         }
     }
@@ -162,11 +162,17 @@ class AsyncHandshakeTest {
             assertEquals(IOErrorEnum.PENDING, ((IOErrorException) async.getCause()).code());
             client.cancel(true);
             awaitTrue(() -> pump.pendingOperations() == 0);
-            // Once the cancelled handshake is over, a new one is accepted (here cancelled too: not PENDING).
+            // Once the cancelled handshake is over, the binding lets a new one reach GIO: not PENDING. What GIO
+            // does with it depends on glib-networking (2.74 starts over, 2.90 returns at once, since any started
+            // handshake clears need_handshake): the parity scenario handshake/again-after-cancel compares it with C.
             CompletableFuture<Void> again = pair.client.handshakeAsync(pump, 0, null);
             Thread.sleep(100);
             again.cancel(true);
-            assertThrows(CancellationException.class, again::join);
+            try {
+                again.join();
+            } catch (CancellationException expected) {
+                // cancelled while GIO ran it; a PENDING refusal would be a CompletionException and fail the test
+            }
             awaitTrue(() -> pump.pendingOperations() == 0);
         }
     }
@@ -261,5 +267,18 @@ class AsyncHandshakeTest {
         void release() {
             latch.countDown();
         }
+    }
+
+    /**
+     * The GIO error behind a future's CancellationException. From JDK 25 on, join() throws a new
+     * CancellationException whose cause is the one the future holds, so the GIO error may sit one level deeper.
+     */
+    static IOErrorException gioCause(CancellationException e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof IOErrorException gio) {
+                return gio;
+            }
+        }
+        throw new AssertionError("no IOErrorException behind " + e, e);
     }
 }
