@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
-# Installs what building and testing gdtls-java needs on Debian 12 / Ubuntu, if it is missing.
+# Installs what building and testing gdtls-java needs on Debian 12 and later (or Ubuntu), if it is missing.
 # Maven fetches its own dependencies (JavaCPP, JUnit, jnr-ffi) on the first build.
 set -euo pipefail
 
 packages=(libglib2.0-dev glib-networking pkg-config cmake make gcc g++ gnutls-bin openssl softhsm2 maven)
-# Any JDK 17+ will do; install Debian's only when there is no javac at all.
-command -v javac >/dev/null 2>&1 || packages+=(openjdk-17-jdk-headless)
+# Any JDK 17+ will do; install one only when there is no javac at all: the suite's default JDK (17 on Debian 12,
+# 21 on 13, 25 on testing; Debian 13 and later have no openjdk-17 package).
+if command -v javac >/dev/null 2>&1; then
+  javac_major=$(javac -version 2>&1 | sed -n 's/^javac \([0-9]*\).*/\1/p')
+  if [ "${javac_major:-0}" -lt 17 ]; then
+    echo "gdtls: $(command -v javac) is JDK ${javac_major:-?}; gdtls-java needs JDK 17 or later (set JAVA_HOME/PATH)" >&2
+    exit 1
+  fi
+else
+  packages+=(default-jdk-headless)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
