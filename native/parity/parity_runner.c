@@ -45,6 +45,13 @@ typedef enum {
   CANCEL_RECEIVE,      /* cancel/receive: after the handshake, a blocking receive is cancelled */
 } Cancelling;
 
+/* handshake/...: after the first handshake ended, the client handshakes again (bounded by a cancel). */
+typedef enum {
+  AGAIN_NONE,
+  AGAIN_AFTER_SUCCESS, /* handshake/again: both handshakes succeeded; the server does not read meanwhile */
+  AGAIN_AFTER_CANCEL,  /* handshake/again-after-cancel: cancel/handshake, then a second client handshake */
+} Again;
+
 #define CANCEL_AFTER_MS 300
 #define PEER_SILENCE_US 500000  /* how long the server listens after an unclean close */
 
@@ -63,6 +70,8 @@ typedef struct {
   Ending ending;                    /* what the client does after the first exchange */
   gboolean server_no_close_notify;  /* server: require-close-notify FALSE ("close/.../not-required") */
   Cancelling cancelling;            /* cancel/...: the client handshake alone, cancelled */
+  Again again;                      /* handshake/...: a second client handshake */
+  gboolean client_unconnected;      /* transport/unconnected: the client's socket has no peer */
 } Scenario;
 
 /* One endpoint of the connection. */
@@ -193,6 +202,22 @@ parse_scenario (const char *name, Scenario *sc)
         sc->cancelling = cancels[i].how;
         return TRUE;
       }
+  if (g_str_equal (name, "handshake/again"))
+    {
+      sc->again = AGAIN_AFTER_SUCCESS;
+      return TRUE;
+    }
+  if (g_str_equal (name, "handshake/again-after-cancel"))
+    {
+      sc->cancelling = CANCEL_HANDSHAKE;
+      sc->again = AGAIN_AFTER_CANCEL;
+      return TRUE;
+    }
+  if (g_str_equal (name, "transport/unconnected"))
+    {
+      sc->client_unconnected = TRUE;
+      return TRUE;
+    }
   return FALSE;
 }
 
@@ -494,6 +519,47 @@ run_cancelled_handshake (Side *server, Side *client, Cancelling how)
     g_thread_join (canceller);
 }
 
+/*
+ * transport/unconnected: only the client handshakes, over a socket with no peer, so its first send fails
+ * (the error code for EDESTADDRREQ changed in GLib 2.80).
+ */
+static void
+run_unconnected_handshake (Side *server, Side *client)
+{
+  server->hs_skipped = TRUE;
+  GThread *canceller = cancel_later (client->cancel); /* in case a GIO version retried instead of failing */
+  client->hs_ok = g_dtls_connection_handshake (G_DTLS_CONNECTION (client->conn), client->cancel,
+                                               &client->hs_error);
+  g_thread_join (canceller);
+}
+
+/*
+ * handshake/...: the client handshakes a second time, cancelled CANCEL_AFTER_MS later if still running (the
+ * server is not reading). glib-networking 2.74 starts a new handshake; 2.90 returns at once once any handshake
+ * has started. Returns the JSON result.
+ */
+static char *
+handshake_again (Side *client)
+{
+  GError *error = NULL;
+  GCancellable *cancellable = g_cancellable_new ();
+  GThread *canceller = cancel_later (cancellable);
+  gboolean ok = g_dtls_connection_handshake (G_DTLS_CONNECTION (client->conn), cancellable, &error);
+  g_thread_join (canceller);
+  g_object_unref (cancellable);
+  GString *s = g_string_new (NULL);
+  if (ok)
+    json_string (s, "ok");
+  else
+    {
+      char *id = error_id (error);
+      json_string (s, id);
+      g_free (id);
+      g_clear_error (&error);
+    }
+  return g_string_free (s, FALSE);
+}
+
 /* Receives one message with `cancellable`, which another thread cancels meanwhile. */
 static char *
 receive_cancelled (Side *side)
@@ -595,11 +661,19 @@ main (int argc, char **argv)
   server.sock = bound_udp_socket ();
   client.sock = bound_udp_socket ();
   connect_sockets (server.sock, client.sock);
+  if (sc.client_unconnected)
+    {
+      /* A fresh, bound but unconnected client socket; the server's stays connected to the old one. */
+      g_object_unref (client.sock);
+      client.sock = bound_udp_socket ();
+    }
   setup_server (&server, &sc, pki_dir);
   setup_client (&client, &sc, pki_dir);
 
   if (sc.cancelling == CANCEL_BEFORE || sc.cancelling == CANCEL_HANDSHAKE)
     run_cancelled_handshake (&server, &client, sc.cancelling);
+  else if (sc.client_unconnected)
+    run_unconnected_handshake (&server, &client);
   else
     run_handshakes (&server, &client);
 
@@ -627,7 +701,11 @@ main (int argc, char **argv)
       b_endpoint = channel_binding (&client, G_TLS_CHANNEL_BINDING_TLS_SERVER_END_POINT);
       b_exporter = channel_binding (&client, G_TLS_CHANNEL_BINDING_TLS_EXPORTER);
 
-      if (sc.read_timeout)
+      if (sc.again != AGAIN_NONE)
+        {
+          /* Only the second handshake is observed. */
+        }
+      else if (sc.read_timeout)
         {
           /* Nothing is sent: the client read must time out. */
           received = receive_one (&client, CLIENT_READ_TIMEOUT_US);
@@ -653,6 +731,11 @@ main (int argc, char **argv)
         }
     }
 
+  /* After the first handshake's properties were read. */
+  char *again = NULL;
+  if (sc.again == AGAIN_AFTER_CANCEL || (sc.again == AGAIN_AFTER_SUCCESS && client.hs_ok && server.hs_ok))
+    again = handshake_again (&client);
+
   char *client_hs = handshake_result (&client);
   char *server_hs = handshake_result (&server);
   char *accepts = accept_flags_json ();
@@ -667,7 +750,7 @@ main (int argc, char **argv)
                           ",\"binding_tls_server_end_point\":%s,\"binding_tls_exporter\":%s"
                           ",\"send_result\":%s,\"bytes_received\":%s"
                           ",\"peer_close_receive\":%s,\"send_after_close\":%s"
-                          ",\"own_receive_after\":%s}",
+                          ",\"own_receive_after\":%s,\"handshake_again\":%s}",
                           client_hs, server_hs, accepts,
                           version ? version : "null", cipher ? cipher : "null",
                           alpn ? alpn : "null", peer_errors ? peer_errors : "null",
@@ -676,7 +759,8 @@ main (int argc, char **argv)
                           send_result ? send_result : "null", received ? received : "null",
                           peer_close_receive ? peer_close_receive : "null",
                           send_after_close ? send_after_close : "null",
-                          own_receive_after ? own_receive_after : "null");
+                          own_receive_after ? own_receive_after : "null",
+                          again ? again : "null");
   puts (out->str);
   fflush (stdout);
   g_string_free (out, TRUE);
@@ -689,6 +773,7 @@ main (int argc, char **argv)
   g_free (b_unique); g_free (b_endpoint); g_free (b_exporter);
   g_free (send_result); g_free (received);
   g_free (peer_close_receive); g_free (send_after_close); g_free (own_receive_after);
+  g_free (again);
   free_side (&client);
   free_side (&server);
   g_array_unref (accept_flags);

@@ -49,10 +49,17 @@ final class LoopbackPair implements AutoCloseable {
 
     /** Server with a certificate object the caller made (e.g. from a PKCS#11 token), or none. */
     static LoopbackPair createWith(TlsCertificate serverCert) throws GioException {
+        return createWith(serverCert, true);
+    }
+
+    /** As {@link #createWith(TlsCertificate)}; unless {@code connectClient}, the client's socket has no peer. */
+    static LoopbackPair createWith(TlsCertificate serverCert, boolean connectClient) throws GioException {
         UdpSocket serverSocket = UdpSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         UdpSocket clientSocket = UdpSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         serverSocket.connect(clientSocket.localAddress());
-        clientSocket.connect(serverSocket.localAddress());
+        if (connectClient) {
+            clientSocket.connect(serverSocket.localAddress());
+        }
         DtlsServerConnection server = DtlsServerConnection.create(serverSocket, serverCert);
         DtlsClientConnection client = DtlsClientConnection.create(clientSocket, "server.example.com");
         try (TlsDatabase db = TlsDatabase.fromFile(pki("ca.pem"))) {

@@ -21,7 +21,8 @@ final class ParityScenario {
             "validation/wrong-host/accept", "validation/wrong-host/reject", "auth/requested-nocert",
             "auth/required-nocert", "auth/required-cert", "read/timeout", "oversize", "close/notify",
             "close/notify/not-required", "close/unclean", "close/unclean/not-required", "shutdown/write",
-            "shutdown/read", "cancel/before", "cancel/handshake", "cancel/receive");
+            "shutdown/read", "cancel/before", "cancel/handshake", "cancel/receive", "handshake/again",
+            "handshake/again-after-cancel", "transport/unconnected");
 
     /** As the C runner's CANCEL_AFTER_MS and PEER_SILENCE_US. */
     private static final long CANCEL_AFTER_MS = 300;
@@ -51,7 +52,9 @@ final class ParityScenario {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("scenario", scenario);
         List<Integer> emissions = new CopyOnWriteArrayList<>();
-        try (LoopbackPair pair = LoopbackPair.create(serverCert + ".pem", serverCert + "-key.pem")) {
+        try (TlsCertificate cert = TlsCertificate.fromFiles(LoopbackPair.pki(serverCert + ".pem"),
+                LoopbackPair.pki(serverCert + "-key.pem"));
+             LoopbackPair pair = LoopbackPair.createWith(cert, !scenario.equals("transport/unconnected"))) {
             if (created != null) {
                 for (long address : List.of(pair.client.handle.address(), pair.server.handle.address(),
                         pair.clientSocket.handle.address(), pair.serverSocket.handle.address())) {
@@ -60,7 +63,8 @@ final class ParityScenario {
                 }
             }
             configure(scenario, pair, emissions);
-            boolean serverSilent = scenario.equals("cancel/before") || scenario.equals("cancel/handshake");
+            boolean serverSilent = scenario.equals("cancel/before") || scenario.equals("cancel/handshake")
+                    || scenario.equals("handshake/again-after-cancel") || scenario.equals("transport/unconnected");
             LoopbackPair.Outcome outcome = serverSilent ? cancelledHandshake(scenario, pair) : pair.handshakeBoth();
             out.put("client_handshake", result(outcome.client()));
             out.put("server_handshake", serverSilent ? null : result(outcome.server()));
@@ -81,9 +85,12 @@ final class ParityScenario {
             if (ok && propertyMismatches != null) {
                 propertyMismatches.addAll(OracleProperties.mismatches(pair.client, pair.server));
             }
-            if (ok) {
+            if (ok && !scenario.startsWith("handshake/")) {
                 exchange(scenario, pair, out);
             }
+            // As in C: after the first handshake's properties were read.
+            boolean again = scenario.equals("handshake/again-after-cancel") || (scenario.equals("handshake/again") && ok);
+            out.put("handshake_again", again ? handshakeAgain(pair.client) : null);
             // As in C, errors of the final close are not observed (e.g. close_notify on a closed socket).
             closeQuietly(pair.client);
             closeQuietly(pair.server);
@@ -195,7 +202,29 @@ final class ParityScenario {
         }
     }
 
-    /** cancel/before and cancel/handshake: only the client handshakes (the server stays silent), then is cancelled. */
+    /**
+     * As the C runner's handshake_again: a second client handshake, cancelled CANCEL_AFTER_MS later if still
+     * running (the server is not reading).
+     */
+    private static Object handshakeAgain(DtlsConnection client) {
+        try (Cancellable cancel = new Cancellable()) {
+            CompletableFuture<Void> canceller = cancelLater(cancel);
+            Exception failure = null;
+            try {
+                client.handshake(cancel);
+            } catch (Exception e) {
+                failure = e;
+            }
+            canceller.join();
+            return result(failure);
+        }
+    }
+
+    /**
+     * cancel/before, cancel/handshake and handshake/again-after-cancel: only the client handshakes (the server
+     * stays silent), then is cancelled. transport/unconnected: only the client handshakes, and its first send
+     * fails (the cancel bounds it, as in C).
+     */
     private static LoopbackPair.Outcome cancelledHandshake(String scenario, LoopbackPair pair) {
         try (Cancellable cancel = new Cancellable()) {
             CompletableFuture<Void> canceller = null;
