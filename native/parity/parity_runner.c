@@ -72,6 +72,8 @@ typedef struct {
   Cancelling cancelling;            /* cancel/...: the client handshake alone, cancelled */
   Again again;                      /* handshake/...: a second client handshake */
   gboolean client_unconnected;      /* transport/unconnected: the client's socket has no peer */
+  const char *ip_identity;          /* sni/ip-identity: the client's server identity is this IP address */
+  gboolean sni;                     /* sni/...: the server only reads the ClientHello's server_name */
 } Scenario;
 
 /* One endpoint of the connection. */
@@ -213,6 +215,12 @@ parse_scenario (const char *name, Scenario *sc)
       sc->again = AGAIN_AFTER_CANCEL;
       return TRUE;
     }
+  if (g_str_equal (name, "sni/dns-identity") || g_str_equal (name, "sni/ip-identity"))
+    {
+      sc->sni = TRUE;
+      sc->ip_identity = g_str_equal (name, "sni/ip-identity") ? "127.0.0.1" : NULL;
+      return TRUE;
+    }
   if (g_str_equal (name, "transport/unconnected"))
     {
       sc->client_unconnected = TRUE;
@@ -340,7 +348,9 @@ static void
 setup_client (Side *client, const Scenario *sc, const char *pki_dir)
 {
   GError *error = NULL;
-  GSocketConnectable *identity = g_network_address_new ("server.example.com", 0);
+  GSocketConnectable *identity = sc->ip_identity != NULL
+    ? G_SOCKET_CONNECTABLE (g_inet_socket_address_new_from_string (sc->ip_identity, 0))
+    : g_network_address_new ("server.example.com", 0);
   client->conn = g_dtls_client_connection_new (G_DATAGRAM_BASED (client->sock),
                                                identity, &error);
   die_on_error ("g_dtls_client_connection_new", error);
@@ -560,6 +570,89 @@ handshake_again (Side *client)
   return g_string_free (s, FALSE);
 }
 
+/* The host_name of a DTLS ClientHello's server_name extension as JSON; "none" without one, "unparsed" if not a
+ * whole ClientHello. */
+static char *
+client_hello_sni (const guint8 *p, gsize len)
+{
+  GString *s = g_string_new (NULL);
+  const char *verdict = "unparsed";
+  gsize at = 13 + 12 + 2 + 32;  /* record header, handshake header, client_version, random */
+#define NEED(n) if (at + (n) > len) goto done
+#define U8() (p[at])
+#define U16() ((gsize) p[at] << 8 | p[at + 1])
+  if (len < at || p[0] != 22 || p[13] != 1)  /* a handshake record holding a client_hello */
+    goto done;
+  NEED (1); at += 1 + U8 ();   /* session_id */
+  NEED (1); at += 1 + U8 ();   /* cookie */
+  NEED (2); at += 2 + U16 ();  /* cipher_suites */
+  NEED (1); at += 1 + U8 ();   /* compression_methods */
+  NEED (2);
+  verdict = "none";
+  gsize end = at + 2 + U16 ();
+  at += 2;
+  while (at + 4 <= end && end <= len)
+    {
+      gsize type = U16 ();
+      gsize ext_len = (gsize) p[at + 2] << 8 | p[at + 3];
+      at += 4;
+      if (type == 0 && ext_len >= 5 && at + ext_len <= end && p[at + 2] == 0)  /* server_name: host_name */
+        {
+          gsize name_len = (gsize) p[at + 3] << 8 | p[at + 4];
+          if (at + 5 + name_len <= end)
+            {
+              char *name = g_strndup ((const char *) p + at + 5, name_len);
+              json_string (s, name);
+              g_free (name);
+              return g_string_free (s, FALSE);
+            }
+        }
+      at += ext_len;
+    }
+#undef NEED
+#undef U8
+#undef U16
+done:
+  json_string (s, verdict);
+  return g_string_free (s, FALSE);
+}
+
+static gpointer
+client_handshake_thread (gpointer data)
+{
+  Side *client = data;
+  client->hs_ok = g_dtls_connection_handshake (G_DTLS_CONNECTION (client->conn), client->cancel,
+                                               &client->hs_error);
+  return NULL;
+}
+
+/*
+ * sni/...: the client handshakes (cancelled CANCEL_AFTER_MS later) while the server side reads its first
+ * datagram straight from the socket. glib-networking before 2.80 sends an IP address identity as SNI.
+ */
+static char *
+run_sni_handshake (Side *server, Side *client)
+{
+  server->hs_skipped = TRUE;
+  GThread *canceller = cancel_later (client->cancel);
+  GThread *handshake = g_thread_new ("client-handshake", client_handshake_thread, client);
+  guint8 buf[RECV_BUF_LEN];
+  GError *error = NULL;
+  gssize n = -1;
+  if (g_socket_condition_timed_wait (server->sock, G_IO_IN, SERVER_RECV_TIMEOUT_US, NULL, &error))
+    n = g_socket_receive (server->sock, (gchar *) buf, sizeof buf, NULL, &error);
+  g_clear_error (&error);
+  g_thread_join (handshake);
+  g_thread_join (canceller);
+  if (n < 0)
+    {
+      GString *s = g_string_new (NULL);
+      json_string (s, "no datagram");
+      return g_string_free (s, FALSE);
+    }
+  return client_hello_sni (buf, (gsize) n);
+}
+
 /* Receives one message with `cancellable`, which another thread cancels meanwhile. */
 static char *
 receive_cancelled (Side *side)
@@ -670,10 +763,13 @@ main (int argc, char **argv)
   setup_server (&server, &sc, pki_dir);
   setup_client (&client, &sc, pki_dir);
 
+  char *sni = NULL;
   if (sc.cancelling == CANCEL_BEFORE || sc.cancelling == CANCEL_HANDSHAKE)
     run_cancelled_handshake (&server, &client, sc.cancelling);
   else if (sc.client_unconnected)
     run_unconnected_handshake (&server, &client);
+  else if (sc.sni)
+    sni = run_sni_handshake (&server, &client);
   else
     run_handshakes (&server, &client);
 
@@ -750,7 +846,7 @@ main (int argc, char **argv)
                           ",\"binding_tls_server_end_point\":%s,\"binding_tls_exporter\":%s"
                           ",\"send_result\":%s,\"bytes_received\":%s"
                           ",\"peer_close_receive\":%s,\"send_after_close\":%s"
-                          ",\"own_receive_after\":%s,\"handshake_again\":%s}",
+                          ",\"own_receive_after\":%s,\"handshake_again\":%s,\"client_hello_sni\":%s}",
                           client_hs, server_hs, accepts,
                           version ? version : "null", cipher ? cipher : "null",
                           alpn ? alpn : "null", peer_errors ? peer_errors : "null",
@@ -760,7 +856,7 @@ main (int argc, char **argv)
                           peer_close_receive ? peer_close_receive : "null",
                           send_after_close ? send_after_close : "null",
                           own_receive_after ? own_receive_after : "null",
-                          again ? again : "null");
+                          again ? again : "null", sni ? sni : "null");
   puts (out->str);
   fflush (stdout);
   g_string_free (out, TRUE);
@@ -773,7 +869,7 @@ main (int argc, char **argv)
   g_free (b_unique); g_free (b_endpoint); g_free (b_exporter);
   g_free (send_result); g_free (received);
   g_free (peer_close_receive); g_free (send_after_close); g_free (own_receive_after);
-  g_free (again);
+  g_free (again); g_free (sni);
   free_side (&client);
   free_side (&server);
   g_array_unref (accept_flags);

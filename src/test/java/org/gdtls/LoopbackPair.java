@@ -49,11 +49,15 @@ final class LoopbackPair implements AutoCloseable {
 
     /** Server with a certificate object the caller made (e.g. from a PKCS#11 token), or none. */
     static LoopbackPair createWith(TlsCertificate serverCert) throws GioException {
-        return createWith(serverCert, true);
+        return createWith(serverCert, true, "server.example.com");
     }
 
-    /** As {@link #createWith(TlsCertificate)}; unless {@code connectClient}, the client's socket has no peer. */
-    static LoopbackPair createWith(TlsCertificate serverCert, boolean connectClient) throws GioException {
+    /**
+     * As {@link #createWith(TlsCertificate)}, with the client's server identity; unless {@code connectClient},
+     * the client's socket has no peer.
+     */
+    static LoopbackPair createWith(TlsCertificate serverCert, boolean connectClient, String clientIdentity)
+            throws GioException {
         UdpSocket serverSocket = UdpSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         UdpSocket clientSocket = UdpSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         serverSocket.connect(clientSocket.localAddress());
@@ -61,7 +65,7 @@ final class LoopbackPair implements AutoCloseable {
             clientSocket.connect(serverSocket.localAddress());
         }
         DtlsServerConnection server = DtlsServerConnection.create(serverSocket, serverCert);
-        DtlsClientConnection client = DtlsClientConnection.create(clientSocket, "server.example.com");
+        DtlsClientConnection client = DtlsClientConnection.create(clientSocket, clientIdentity);
         try (TlsDatabase db = TlsDatabase.fromFile(pki("ca.pem"))) {
             client.setDatabase(db);
         }

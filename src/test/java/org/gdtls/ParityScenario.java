@@ -22,7 +22,7 @@ final class ParityScenario {
             "auth/required-nocert", "auth/required-cert", "read/timeout", "oversize", "close/notify",
             "close/notify/not-required", "close/unclean", "close/unclean/not-required", "shutdown/write",
             "shutdown/read", "cancel/before", "cancel/handshake", "cancel/receive", "handshake/again",
-            "handshake/again-after-cancel", "transport/unconnected");
+            "handshake/again-after-cancel", "transport/unconnected", "sni/dns-identity", "sni/ip-identity");
 
     /** As the C runner's CANCEL_AFTER_MS and PEER_SILENCE_US. */
     private static final long CANCEL_AFTER_MS = 300;
@@ -54,7 +54,8 @@ final class ParityScenario {
         List<Integer> emissions = new CopyOnWriteArrayList<>();
         try (TlsCertificate cert = TlsCertificate.fromFiles(LoopbackPair.pki(serverCert + ".pem"),
                 LoopbackPair.pki(serverCert + "-key.pem"));
-             LoopbackPair pair = LoopbackPair.createWith(cert, !scenario.equals("transport/unconnected"))) {
+             LoopbackPair pair = LoopbackPair.createWith(cert, !scenario.equals("transport/unconnected"),
+                     scenario.equals("sni/ip-identity") ? "127.0.0.1" : "server.example.com")) {
             if (created != null) {
                 for (long address : List.of(pair.client.handle.address(), pair.server.handle.address(),
                         pair.clientSocket.handle.address(), pair.serverSocket.handle.address())) {
@@ -64,8 +65,11 @@ final class ParityScenario {
             }
             configure(scenario, pair, emissions);
             boolean serverSilent = scenario.equals("cancel/before") || scenario.equals("cancel/handshake")
-                    || scenario.equals("handshake/again-after-cancel") || scenario.equals("transport/unconnected");
-            LoopbackPair.Outcome outcome = serverSilent ? cancelledHandshake(scenario, pair) : pair.handshakeBoth();
+                    || scenario.equals("handshake/again-after-cancel") || scenario.equals("transport/unconnected")
+                    || scenario.startsWith("sni/");
+            Object[] sni = {null};
+            LoopbackPair.Outcome outcome = scenario.startsWith("sni/") ? sniHandshake(pair, sni)
+                    : serverSilent ? cancelledHandshake(scenario, pair) : pair.handshakeBoth();
             out.put("client_handshake", result(outcome.client()));
             out.put("server_handshake", serverSilent ? null : result(outcome.server()));
             out.put("accept_certificate", emissions.toString().replace(" ", ""));
@@ -91,6 +95,7 @@ final class ParityScenario {
             // As in C: after the first handshake's properties were read.
             boolean again = scenario.equals("handshake/again-after-cancel") || (scenario.equals("handshake/again") && ok);
             out.put("handshake_again", again ? handshakeAgain(pair.client) : null);
+            out.put("client_hello_sni", sni[0]);
             // As in C, errors of the final close are not observed (e.g. close_notify on a closed socket).
             closeQuietly(pair.client);
             closeQuietly(pair.server);
@@ -199,6 +204,34 @@ final class ParityScenario {
             return "ok";
         } catch (GioException e) {
             return error(e);
+        }
+    }
+
+    /**
+     * As the C runner's run_sni_handshake: the client handshakes (cancelled CANCEL_AFTER_MS later) while the
+     * server side reads its first datagram straight from the socket; {@code sni[0]} gets its server_name.
+     */
+    private static LoopbackPair.Outcome sniHandshake(LoopbackPair pair, Object[] sni) {
+        try (Cancellable cancel = new Cancellable()) {
+            CompletableFuture<Void> canceller = cancelLater(cancel);
+            CompletableFuture<Exception> client = CompletableFuture.supplyAsync(() -> {
+                try {
+                    pair.client.handshake(cancel);
+                    return null;
+                } catch (Exception e) {
+                    return e;
+                }
+            });
+            ByteBuffer hello = ByteBuffer.allocateDirect(2048);
+            try {
+                pair.serverSocket.receiveFrom(hello, Duration.ofSeconds(5), null);
+                sni[0] = ClientHello.serverName(hello.flip());
+            } catch (GioException e) {
+                sni[0] = "no datagram";
+            }
+            Exception failure = client.join();
+            canceller.join();
+            return new LoopbackPair.Outcome(failure, null);
         }
     }
 
