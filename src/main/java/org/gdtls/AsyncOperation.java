@@ -3,6 +3,7 @@ package org.gdtls;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.bytedeco.javacpp.Pointer;
 import org.gdtls.internal.gen.GAsyncResult;
@@ -45,12 +46,21 @@ final class AsyncOperation<P extends Pointer, T> implements CallbackTarget {
     private final Finisher<P, T> finisher;
     private final Runnable onEnd;
     private final AtomicBoolean released = new AtomicBoolean();
+    /** NEW until begin() starts it in GIO (STARTED) or a cancel comes first (SKIPPED): exactly one of them wins. */
+    private final AtomicInteger stage = new AtomicInteger(NEW);
+    private static final int NEW = 0;
+    private static final int STARTED = 1;
+    private static final int SKIPPED = 2;
     private P object;
     final CompletableFuture<T> future = new CompletableFuture<>() {
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
             boolean cancelled = super.cancel(mayInterruptIfRunning);
-            cancelNative();
+            if (stage.compareAndSet(NEW, SKIPPED)) {
+                endWithoutGio(); // never reaches GIO: its state is settled before cancel() returns
+            } else {
+                cancelNative();
+            }
             return cancelled;
         }
     };
@@ -79,8 +89,16 @@ final class AsyncOperation<P extends Pointer, T> implements CallbackTarget {
     }
 
     private void begin(Starter<P> starter) {
-        if (future.isDone()) {
-            endWithoutGio(); // cancelled before it started
+        if (!pump.isRunning() && stage.compareAndSet(NEW, SKIPPED)) {
+            // run by the pump's last drain: nobody would iterate the context to complete it
+            endWithoutGio();
+            future.completeExceptionally(new IllegalStateException("pump shut down before the operation started"));
+            return;
+        }
+        if (future.isDone() || !stage.compareAndSet(NEW, STARTED)) {
+            if (stage.compareAndSet(NEW, SKIPPED)) {
+                endWithoutGio(); // completed (e.g. by a pump shutdown) before it started
+            }
             return;
         }
         GCancellable c;

@@ -10,7 +10,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
@@ -56,11 +55,8 @@ public abstract sealed class DtlsConnection implements Closeable
     private final SignalConnections<DtlsConnection> signals;
     private final DatagramIo io = new DatagramIo();
     private final Set<Subscription> watches = ConcurrentHashMap.newKeySet();
-    /**
-     * Set while a handshake (sync or async) runs. glib-networking 2.74 aborts the process (an assertion on
-     * handshake_context) when a second handshake starts during one, so the binding refuses it first.
-     */
-    private final AtomicBoolean handshaking = new AtomicBoolean();
+    /** Keeps explicit handshakes and I/O apart where glib-networking would abort the process. */
+    private final HandshakeGate gate = new HandshakeGate();
 
     DtlsConnection(GDatagramBased owned, String what) {
         long address = owned.address();
@@ -92,7 +88,7 @@ public abstract sealed class DtlsConnection implements Closeable
     public void handshake(Cancellable cancellable) throws GioException {
         GDtlsConnection conn = acquireForIo();
         try {
-            beginHandshake();
+            gate.beginExplicit(null);
             try {
                 GCancellable cancel = Cancellable.acquire(cancellable); // before the try: release only what was acquired
                 try {
@@ -103,18 +99,10 @@ public abstract sealed class DtlsConnection implements Closeable
                     Cancellable.release(cancellable);
                 }
             } finally {
-                handshaking.set(false);
+                gate.endExplicit();
             }
         } finally {
             handle.release();
-        }
-    }
-
-    /** Refuses a second concurrent handshake with {@code PENDING} instead of letting glib-networking abort. */
-    private void beginHandshake() throws IOErrorException {
-        if (!handshaking.compareAndSet(false, true)) {
-            throw new IOErrorException(IOErrorEnum.PENDING.code(), "A handshake is already in progress on this "
-                    + "connection (glib-networking 2.74 would abort the process on a second one)");
         }
     }
 
@@ -231,7 +219,7 @@ public abstract sealed class DtlsConnection implements Closeable
     public CompletableFuture<Void> handshakeAsync(MainContextPump pump, int ioPriority, Cancellable cancellable) {
         Objects.requireNonNull(pump, "pump");
         try {
-            beginHandshake();
+            gate.beginExplicit(pump);
         } catch (IOErrorException pending) {
             return CompletableFuture.failedFuture(pending);
         }
@@ -242,9 +230,9 @@ public abstract sealed class DtlsConnection implements Closeable
                         Gio.g_dtls_connection_handshake_finish(conn, result, error);
                         GErrors.check(error);
                         return null;
-                    }, () -> handshaking.set(false));
+                    }, gate::endExplicit);
         } catch (RuntimeException e) {
-            handshaking.set(false);
+            gate.endExplicit();
             throw e;
         }
     }
@@ -347,22 +335,40 @@ public abstract sealed class DtlsConnection implements Closeable
         T run() throws GioException;
     }
 
-    /** Runs {@code attempt} on the pump, and again whenever the connection is ready for {@code condition}. */
+    /**
+     * Runs {@code attempt} on the pump, and again whenever the connection is ready for {@code condition}. While an
+     * explicit handshake runs, it starts once that has ended (the handshake's own completion makes it ready).
+     */
     private <T> CompletableFuture<T> whenReady(MainContextPump pump, IOCondition condition, Attempt<T> attempt) {
         Objects.requireNonNull(pump, "pump");
         CompletableFuture<T> future = new CompletableFuture<>();
-        pump.execute(() -> {
-            if (settled(attempt, future)) {
-                return;
-            }
-            try {
-                Subscription watching = watch(pump, Set.of(condition), null, ready -> !settled(attempt, future));
-                future.whenComplete((n, t) -> watching.close());
-            } catch (IllegalStateException closed) {
-                future.completeExceptionally(new IOErrorException(IOErrorEnum.CLOSED.code(), "Connection is closed"));
-            }
-        });
+        pump.trackWaiting(future);
+        onPump(pump, future, () -> startWhenReady(pump, condition, attempt, future));
         return future;
+    }
+
+    private <T> void startWhenReady(MainContextPump pump, IOCondition condition, Attempt<T> attempt,
+                                    CompletableFuture<T> future) {
+        if (future.isDone()
+                || gate.deferWhileExplicit(() -> onPump(pump, future, () -> startWhenReady(pump, condition, attempt, future)))
+                || settled(attempt, future)) {
+            return;
+        }
+        try {
+            Subscription watching = watch(pump, Set.of(condition), null, ready -> !settled(attempt, future));
+            future.whenComplete((n, t) -> watching.close());
+        } catch (IllegalStateException closed) {
+            future.completeExceptionally(new IOErrorException(IOErrorEnum.CLOSED.code(), "Connection is closed"));
+        }
+    }
+
+    /** {@code task} on the pump's thread; if the pump is shut down, the future fails instead. */
+    private static void onPump(MainContextPump pump, CompletableFuture<?> future, Runnable task) {
+        try {
+            pump.execute(task);
+        } catch (IllegalStateException shutDown) {
+            future.completeExceptionally(shutDown);
+        }
     }
 
     /** One attempt for whenReady: false if it would block (keep waiting), true once the future is done. */
@@ -764,8 +770,17 @@ public abstract sealed class DtlsConnection implements Closeable
     /** One datagram, without the array of the batch form: nothing is allocated on this path. */
     private int sendOne(ByteBuffer message, Duration timeout) throws GioException {
         acquireForIo();
+        Throwable failure = null;
         try {
-            return io.sendOne(datagramBased, message, timeout, null);
+            Duration left = gate.enterIo(timeout, null);
+            try {
+                return io.sendOne(datagramBased, message, left, null);
+            } catch (Throwable t) {
+                failure = t;
+                throw t;
+            } finally {
+                gate.leaveIo(timeout, failure);
+            }
         } finally {
             handle.release();
         }
@@ -794,8 +809,17 @@ public abstract sealed class DtlsConnection implements Closeable
             throws GioException {
         Objects.checkFromIndexSize(offset, length, messages.length);
         acquireForIo();
+        Throwable failure = null;
         try {
-            return io.send(datagramBased, messages, offset, length, timeout, cancellable);
+            Duration left = gate.enterIo(timeout, cancellable);
+            try {
+                return io.send(datagramBased, messages, offset, length, left, cancellable);
+            } catch (Throwable t) {
+                failure = t;
+                throw t;
+            } finally {
+                gate.leaveIo(timeout, failure);
+            }
         } finally {
             handle.release();
         }
@@ -817,8 +841,17 @@ public abstract sealed class DtlsConnection implements Closeable
         int start = buffer.position();
         acquireForIo();
         int received;
+        Throwable failure = null;
         try {
-            received = io.receiveOne(datagramBased, buffer, timeout, null);
+            Duration left = gate.enterIo(timeout, null);
+            try {
+                received = io.receiveOne(datagramBased, buffer, left, null);
+            } catch (Throwable t) {
+                failure = t;
+                throw t;
+            } finally {
+                gate.leaveIo(timeout, failure);
+            }
         } finally {
             handle.release();
         }
@@ -849,8 +882,17 @@ public abstract sealed class DtlsConnection implements Closeable
             throws GioException {
         Objects.checkFromIndexSize(offset, length, buffers.length);
         acquireForIo();
+        Throwable failure = null;
         try {
-            return io.receive(datagramBased, buffers, offset, length, timeout, cancellable);
+            Duration left = gate.enterIo(timeout, cancellable);
+            try {
+                return io.receive(datagramBased, buffers, offset, length, left, cancellable);
+            } catch (Throwable t) {
+                failure = t;
+                throw t;
+            } finally {
+                gate.leaveIo(timeout, failure);
+            }
         } finally {
             handle.release();
         }
