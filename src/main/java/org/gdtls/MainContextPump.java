@@ -2,6 +2,7 @@ package org.gdtls;
 
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,6 +44,8 @@ public final class MainContextPump implements AutoCloseable {
     private final GMainContext context;      // one reference owned by this pump
     private final Thread thread;             // null when attached to an application's context
     private final Set<AsyncOperation<?, ?>> pending = ConcurrentHashMap.newKeySet();
+    /** Futures of operations that wait on this pump without a GIO async call (receiveAsync, sendAsync). */
+    private final Set<CompletableFuture<?>> waiting = ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     /** Orders execute() against shutdown: no invoke may reach the context after its last reference is dropped. */
@@ -100,6 +103,14 @@ public final class MainContextPump implements AutoCloseable {
         return thread == null;
     }
 
+    /**
+     * Whether the calling thread owns the pump's context: its own thread, or for an attached pump the thread
+     * iterating the application's context right now ({@code g_main_context_is_owner}).
+     */
+    boolean ownedByCurrentThread() {
+        return isPumpThread() || (isAttached() && running && Gio.g_main_context_is_owner(context) != 0);
+    }
+
     /** Whether the calling thread is the pump's own thread (always false when attached). */
     public boolean isPumpThread() {
         return Thread.currentThread() == thread;
@@ -144,9 +155,15 @@ public final class MainContextPump implements AutoCloseable {
         pending.remove(operation);
     }
 
+    /** Tracks {@code future} until it completes; a shutdown fails it if it is still pending then. */
+    void trackWaiting(CompletableFuture<?> future) {
+        waiting.add(future);
+        future.whenComplete((value, failure) -> waiting.remove(future));
+    }
+
     /** Operations started through this pump that have not completed. */
     public int pendingOperations() {
-        return pending.size();
+        return pending.size() + waiting.size();
     }
 
     /**
@@ -178,6 +195,9 @@ public final class MainContextPump implements AutoCloseable {
         }
         for (AsyncOperation<?, ?> op : pending) {
             op.abandon(new IllegalStateException("pump shut down before the operation completed"));
+        }
+        for (CompletableFuture<?> future : waiting) {
+            future.completeExceptionally(new IllegalStateException("pump shut down before the operation completed"));
         }
         if (thread != null) {
             Gio.g_main_context_wakeup(context);
