@@ -1,0 +1,69 @@
+package org.gdtls;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Runs a main class of the test classpath in a child JVM, for scenarios that could kill the process: the test
+ * JVM survives to report how the child ended (its exit code, its output, and any hs_err file it left).
+ */
+final class ChildJvm {
+    /** How a child ended. {@code exitCode} 134 is an abort (a GLib assertion), -1 a child killed at the timeout. */
+    record Result(int exitCode, String stdout, String stderr, List<Path> crashLogs) {
+        boolean survived() {
+            return exitCode == 0 && crashLogs.isEmpty();
+        }
+
+        String describe() {
+            return "exit " + exitCode + (crashLogs.isEmpty() ? "" : ", crash logs " + crashLogs) + "\n--- stdout\n"
+                    + stdout + "--- stderr\n" + stderr;
+        }
+    }
+
+    private ChildJvm() {}
+
+    static Result run(Path workDir, long timeoutSeconds, Class<?> main, String... args)
+            throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-XX:ErrorFile=" + workDir.resolve("hs_err_%p.log"),
+                "-cp", System.getProperty("java.class.path")));
+        String extra = System.getProperty("test.child.jvm.args", "");
+        if (!extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.add(main.getName());
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(workDir.toFile()).start();
+        CompletableFuture<String> out = drain(p.getInputStream());
+        CompletableFuture<String> err = drain(p.getErrorStream());
+        int exit;
+        if (p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            exit = p.exitValue();
+        } else {
+            p.destroyForcibly().waitFor();
+            exit = -1;
+        }
+        List<Path> crashLogs;
+        try (Stream<Path> files = Files.list(workDir)) {
+            crashLogs = files.filter(f -> f.getFileName().toString().startsWith("hs_err")).toList();
+        }
+        return new Result(exit, out.join(), err.join(), crashLogs);
+    }
+
+    private static CompletableFuture<String> drain(java.io.InputStream in) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (in) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "(unreadable: " + e + ")";
+            }
+        });
+    }
+}
