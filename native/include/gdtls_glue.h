@@ -94,6 +94,33 @@ GDatagramBased *gdtls_filter_datagram_new_java(GDatagramBased *base, gint64 hand
  */
 GDatagramBased *gdtls_peer_datagram_new_java(gint64 handle, guint capacity);
 
+/* Results of gdtls_log_writer_install (besides the negative GDTLS_GLUE_* codes). */
+#define GDTLS_LOG_WRITER_INSTALLED 0
+#define GDTLS_LOG_WRITER_ALREADY_INSTALLED 1
+
+/*
+ * Makes GLib's structured log writer (g_log_set_writer_func) hand every message to
+ * org.gdtls.internal.glue.GLibLogWriter.write, i.e. to a System.Logger. Call from a Java thread, after
+ * gdtls_glue_init. GLib aborts the process if a writer was already set by anyone else, and there is no way to
+ * ask; this function itself never calls g_log_set_writer_func twice. Returns GDTLS_LOG_WRITER_INSTALLED,
+ * GDTLS_LOG_WRITER_ALREADY_INSTALLED, or a negative GDTLS_GLUE_* code (nothing installed).
+ */
+int gdtls_log_writer_install(void);
+
+/*
+ * From now on the writer never calls Java: messages go to g_log_writer_default (stderr). Called by a JVM
+ * shutdown hook, since a logger may no longer work (or the JVM may be gone) once shutdown has begun.
+ */
+void gdtls_log_writer_stop_java(void);
+
+/*
+ * Test hook: logs `message` at `level` (a GLogLevelFlags value; G_LOG_LEVEL_ERROR is refused, since GLib aborts
+ * after it) in `domain` (may be NULL) through g_log_structured with CODE_FILE/CODE_LINE/CODE_FUNC, on this
+ * thread or, if on_new_thread is nonzero, on a new GThread that is joined before returning. Exists only so tests
+ * can produce GLib messages deterministically; they take the same path as any GLib message.
+ */
+void gdtls_test_log(const char *domain, int level, const char *message, int on_new_thread);
+
 /* G_OBJECT_TYPE_NAME() is a macro: this gives it a symbol. */
 const char *gdtls_object_type_name(gpointer instance);
 

@@ -49,9 +49,11 @@ GDTLS_EXPORT int gdtls_glue_init(void *java_vm)
 }
 
 /* The JNIEnv of this thread; a thread GLib started (worker, handshake thread) is attached as a daemon. */
-static JNIEnv *current_env(void)
+JNIEnv *gdtls_current_env(void)
 {
   JNIEnv *env = NULL;
+  if (vm == NULL)
+    return NULL;
   jint rc = (*vm)->GetEnv(vm, (void **) &env, JNI_VERSION_1_8);
   if (rc == JNI_OK)
     return env;
@@ -75,7 +77,7 @@ gint64 gdtls_call_java(int kind, gint64 handle, gint64 a0, gint64 a1, gint64 a2)
     g_critical("gdtls: callback %d before gdtls_glue_init", kind);
     return 0;
   }
-  JNIEnv *env = current_env();
+  JNIEnv *env = gdtls_current_env();
   if (env == NULL) {
     g_critical("gdtls: cannot attach thread to the JVM for callback %d", kind);
     return 0;

@@ -2,6 +2,11 @@
 #define GDTLS_GLUE_INTERNAL_H
 
 #include <glib.h>
+#include <jni.h>
+
+/* This thread's JNIEnv, attaching a native thread as a daemon (detached when it ends); NULL if the JVM is not
+ * bound yet or refuses the attachment (e.g. it is being destroyed). */
+JNIEnv *gdtls_current_env(void);
 
 /* Calls CallbackDispatcher.dispatch(kind, handle, a0, a1, a2) on the current thread (attached if needed).
  * Returns 0 if Java could not be reached or threw. */

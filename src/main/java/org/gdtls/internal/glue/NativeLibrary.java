@@ -52,6 +52,7 @@ public final class NativeLibrary {
         if (rc != Gio.GDTLS_GLUE_OK) {
             throw new GioUnavailableException("gdtls glue library failed to bind to the JVM (code " + rc + ")", null);
         }
+        GLibLogWriter.install();
         checkTlsBackend();
     }
 
