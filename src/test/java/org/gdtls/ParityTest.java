@@ -67,7 +67,7 @@ class ParityTest {
      * still be dropping its own reference just after the call returned, in C too: like glib-networking's
      * WAIT_UNTIL_UNREFFED, wait up to 10 s for that before judging.
      */
-    private static void assertAllReleased(String scenario, List<Long> created) throws InterruptedException {
+    static void assertAllReleased(String scenario, List<Long> created) throws InterruptedException {
         for (long address : created) {
             String type = GObjectOracle.typeName(address);
             int refs = GObjectOracle.refCount(address);
@@ -80,7 +80,7 @@ class ParityTest {
         }
     }
 
-    private static String runC(String scenario) throws Exception {
+    static String runC(String scenario) throws Exception {
         Path runner = Path.of(System.getProperty("gdtls.parity.runner", "target/cmake/parity/gdtls-parity-c"));
         assertTrue(Files.isExecutable(runner), "C runner not built: " + runner);
         Path pki = LoopbackPair.pki("ca.pem").getParent();
