@@ -24,6 +24,7 @@ SANE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 fresh=0
 suites=()
 current_root=""                      # the root whose mounts the exit trap must undo
+debootstrap_pid=""                   # a running debootstrap (its own process group) the exit trap must stop
 mounted=()                           # mount points in the order they were mounted
 
 usage() { sed -n '2,11s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
@@ -68,6 +69,7 @@ unmount_root() {
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
+  [ -z "$debootstrap_pid" ] || { kill -- "-$debootstrap_pid" 2>/dev/null || true; wait "$debootstrap_pid" 2>/dev/null || true; }
   unmount_root "$current_root"
   exit "$status"
 }
@@ -128,7 +130,7 @@ suite_keyring() {
      gpgv --keyring "$host" "$tmp/InRelease" >/dev/null 2>&1; then
     rm -rf "$tmp"; echo "$host"; return
   fi
-  log "$suite: host keyring cannot verify its Release file; fetching debian-archive-keyring from $suite"
+  log "$suite: the host's keyring cannot verify its Release file; looking for a newer debian-archive-keyring"
   local keyring=$ROOTS/.keyrings/$suite.gpg via
   for via in stable testing unstable; do
     curl -fsS -o "$tmp/via" "$MIRROR/dists/$via/InRelease" || continue
@@ -147,6 +149,7 @@ suite_keyring() {
     gpgv --keyring "$tmp/x/usr/share/keyrings/debian-archive-keyring.gpg" "$tmp/InRelease" >/dev/null 2>&1 || continue
     mkdir -p "${keyring%/*}"
     cp "$tmp/x/usr/share/keyrings/debian-archive-keyring.gpg" "$keyring"
+    log "$suite: using debian-archive-keyring from $via ($path)"
     rm -rf "$tmp"; echo "$keyring"; return
   done
   rm -rf "$tmp"
@@ -158,8 +161,13 @@ create_root() {
   keyring=$(suite_keyring "$suite")
   log "$suite: debootstrap into $root (takes a while)"
   mkdir -p "$ROOTS"
-  debootstrap --variant=minbase --keyring="$keyring" "$suite" "$root" "$MIRROR" "$(debootstrap_script "$suite")" \
-    >"$OUT/$suite/debootstrap.log" 2>&1 || { tail -5 "$OUT/$suite/debootstrap.log" >&2; die "$suite: debootstrap failed"; }
+  current_root=$root   # debootstrap mounts /proc and /sys in the root itself: undo those too if interrupted
+  # In its own process group (setsid) and waited for, so that an interrupt can stop it with all its children.
+  setsid debootstrap --variant=minbase --keyring="$keyring" "$suite" "$root" "$MIRROR" "$(debootstrap_script "$suite")" \
+    >"$OUT/$suite/debootstrap.log" 2>&1 </dev/null &
+  debootstrap_pid=$!
+  wait "$debootstrap_pid" || { tail -5 "$OUT/$suite/debootstrap.log" >&2; die "$suite: debootstrap failed"; }
+  debootstrap_pid=""
   # testing/unstable Release files carry a week's Valid-Until; an archive snapshot older than the clock is still
   # the genuine (signature-checked) one.
   echo 'Acquire::Check-Valid-Until "false";' >"$root/etc/apt/apt.conf.d/99gdtls-valid-until"
@@ -188,6 +196,10 @@ remove_root() {
 
 ensure_root() {
   local suite=$1 root=$ROOTS/$1 start=$SECONDS
+  # One run per root at a time (other work trees may check the same suite); released when the script exits.
+  mkdir -p "$ROOTS"
+  exec {lock_fd}>"$ROOTS/.$suite.lock"
+  flock -n "$lock_fd" || { log "$suite: waiting for another run using $root"; flock "$lock_fd"; }
   [ -z "$(mounts_under "$root")" ] || unmount_root "$root"   # left over by a killed earlier run
   if [ "$fresh" = 1 ] || { [ -e "$root" ] && [ ! -e "$root/$READY" ]; }; then
     log "$suite: removing the old root"
@@ -316,8 +328,8 @@ write_table() {
   {
     echo "# gdtls-java on Debian suites"
     echo
-    echo "Made by \`scripts/distro-check.sh ${suites[*]}\` on $(date -u '+%Y-%m-%d %H:%M UTC'), each suite in a fresh copy"
-    echo "of the work tree inside a debootstrap root. Logs: \`target/distro/SUITE/\`."
+    echo "Made by \`scripts/distro-check.sh ${suites[*]}\` on $(date -u '+%Y-%m-%d %H:%M UTC'), each suite in a clean copy"
+    echo "of the work tree ($(git -C "$REPO" describe --always --dirty)) inside a debootstrap root. Logs: \`target/distro/SUITE/\`."
     echo
     echo "| suite | GLib | glib-networking | GnuTLS | JDK | demo | tests | parity |"
     echo "|---|---|---|---|---|---|---|---|"
