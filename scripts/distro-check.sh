@@ -86,6 +86,9 @@ bind() {  # bind SOURCE TARGET-IN-ROOT
 mount_root() {
   local root=$1
   current_root=$root
+  # The root onto itself first, so that its / is a mount point as on a real machine: `unshare -m` (used by a test
+  # to hide libgio) fails with "cannot change root filesystem propagation" in a chroot whose / is a plain directory.
+  bind "$root" "$root"
   mount -t proc proc "$root/proc"; mounted+=("$root/proc")
   mount -t sysfs sysfs "$root/sys"; mounted+=("$root/sys")
   bind /dev "$root/dev"
