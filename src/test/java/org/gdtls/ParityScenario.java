@@ -9,6 +9,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 /**
  * One parity scenario run through the Java binding, recording the same observations, under the same keys, as
@@ -29,6 +34,9 @@ final class ParityScenario {
     private static final Duration PEER_SILENCE = Duration.ofMillis(500);
 
     private static final byte[] MESSAGE = "0123456789abcdefghijklmn".getBytes(StandardCharsets.US_ASCII);
+
+    /** The parent of the binding's GLib loggers (org.gdtls.glib.DOMAIN), held so its handlers stay attached. */
+    private static final Logger GLIB_LOGGERS = Logger.getLogger("org.gdtls.glib");
 
     private ParityScenario() {}
 
@@ -51,6 +59,19 @@ final class ParityScenario {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("scenario", scenario);
+        CriticalCounter criticals = new CriticalCounter();
+        GLIB_LOGGERS.addHandler(criticals);
+        try {
+            runCounted(scenario, created, propertyMismatches, serverCert, out, criticals);
+        } finally {
+            GLIB_LOGGERS.removeHandler(criticals);
+        }
+        return out;
+    }
+
+    private static void runCounted(String scenario, List<Long> created, List<String> propertyMismatches,
+                                   String serverCert, Map<String, Object> out, CriticalCounter criticals)
+            throws Exception {
         List<Integer> emissions = new CopyOnWriteArrayList<>();
         try (TlsCertificate cert = TlsCertificate.fromFiles(LoopbackPair.pki(serverCert + ".pem"),
                 LoopbackPair.pki(serverCert + "-key.pem"));
@@ -96,11 +117,29 @@ final class ParityScenario {
             boolean again = scenario.equals("handshake/again-after-cancel") || (scenario.equals("handshake/again") && ok);
             out.put("handshake_again", again ? handshakeAgain(pair.client) : null);
             out.put("client_hello_sni", sni[0]);
+            out.put("glib_criticals", criticals.count.get()); // as C: before the connections are closed
             // As in C, errors of the final close are not observed (e.g. close_notify on a closed socket).
             closeQuietly(pair.client);
             closeQuietly(pair.server);
         }
-        return out;
+    }
+
+    /** Counts GLib CRITICAL messages, which the binding's log writer passes to java.util.logging as SEVERE. */
+    private static final class CriticalCounter extends Handler {
+        final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public void publish(LogRecord record) {
+            if (record.getLevel() == Level.SEVERE && record.getMessage().contains(", CRITICAL:")) {
+                count.incrementAndGet();
+            }
+        }
+
+        @Override
+        public void flush() { }
+
+        @Override
+        public void close() { }
     }
 
     private static void configure(String scenario, LoopbackPair pair, List<Integer> emissions) throws Exception {
