@@ -4,7 +4,10 @@
 # the README's `./gdtls demo` and `./gdtls test`, then `./gdtls parity`. The root holds only a JDK, Maven and a
 # compiler; everything else must come from the project's own scripts/install-deps.sh.
 #
-#   scripts/distro-check.sh [--fresh] SUITE...      e.g. scripts/distro-check.sh bookworm trixie forky
+#   scripts/distro-check.sh [--fresh] [--host-build] SUITE...   e.g. scripts/distro-check.sh bookworm trixie forky
+#
+# --host-build also runs what the host built (its GLib's jar classes, test classes and C parity runner) in each
+# root, against the root's libgio: the demo and the parity suite (ParityMain). One jar for a range of GLib.
 #
 # Logs and reports: target/distro/SUITE/, the summary table: target/distro/results.md.
 # With two or more parity reports, scripts/gio-versions.py writes docs/gio-versions.md.
@@ -22,6 +25,8 @@ ROOT_PACKAGES=(default-jdk-headless maven gcc g++ cmake make git)
 SANE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 fresh=0
+host_build=0
+HOST_BUILD_DIR=/build/host-build     # the host's build, copied into a root by --host-build
 suites=()
 current_root=""                      # the root whose mounts the exit trap must undo
 debootstrap_pid=""                   # a running debootstrap (its own process group) the exit trap must stop
@@ -238,6 +243,35 @@ run_step() {
   log "$suite: ./gdtls $step exited $rc after $(( SECONDS - start ))s"
 }
 
+# The host's own build (classes, test classes, the C parity runner) and its test classpath (in ~/.m2, which the
+# roots mount at the same path).
+build_on_host() {
+  log "host: building (mvn -DskipTests test-compile)"
+  (cd "$REPO" && scripts/install-deps.sh &&
+    mvn -B -q -DskipTests test-compile dependency:build-classpath \
+      -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test) >"$OUT/host-build.log" 2>&1 ||
+    { tail -20 "$OUT/host-build.log" >&2; die "host build failed"; }
+}
+
+# Runs the host's build inside the root: `host-demo` and `host-parity` steps, logged like run_step's.
+run_host_build() {
+  local suite=$1 root=$ROOTS/$1 rc cp
+  rm -rf --one-file-system "${root:?}$HOST_BUILD_DIR"
+  mkdir -p "$root$HOST_BUILD_DIR"
+  cp -r "$REPO/target/classes" "$REPO/target/test-classes" "$REPO/target/cmake/parity/gdtls-parity-c" "$root$HOST_BUILD_DIR/"
+  cp="$HOST_BUILD_DIR/classes:$HOST_BUILD_DIR/test-classes:$(cat "$REPO/target/test-classpath.txt")"
+  log "$suite: the host's build: demo"
+  rc=0
+  in_root "$root" /bin/bash -c "cd $HOST_BUILD_DIR && exec java -cp '$cp' org.gdtls.cli.Gdtls demo --pki test-classes/org/gdtls/pki" \
+    >"$OUT/$suite/host-demo.log" 2>&1 || rc=$?
+  echo "$rc" >"$OUT/$suite/host-demo.rc"
+  log "$suite: the host's build: parity"
+  rc=0
+  in_root "$root" /bin/bash -c "cd $HOST_BUILD_DIR && exec java -cp '$cp' org.gdtls.ParityMain gdtls-parity-c" \
+    >"$OUT/$suite/host-parity.log" 2>&1 || rc=$?
+  echo "$rc" >"$OUT/$suite/host-parity.rc"
+}
+
 collect_artifacts() {
   local suite=$1 build=$ROOTS/$1$BUILD_DIR
   rm -rf "$OUT/$suite/surefire-reports" "$OUT/$suite/parity-report.md"
@@ -277,6 +311,7 @@ check_suite() {
   mount_root "$root"
   copy_project "$root"
   for step in demo test parity; do run_step "$suite" "$step"; done
+  [ "$host_build" = 0 ] || run_host_build "$suite"
   collect_artifacts "$suite"
   record_versions "$suite"
   unmount_root "$root"
@@ -319,11 +354,20 @@ parity_cell() {
   if [ "$total" -eq 0 ]; then echo failed; else echo "$yes/$total match"; fi
 }
 
+host_build_cell() {
+  local suite=$1 demo parity
+  demo=$(rc_of "$suite" host-demo)
+  if [ "$demo" = 0 ]; then demo="demo ok"; else demo="demo FAILED (exit $demo)"; fi
+  parity=$(sed -n 's/^parity: \(.*\)$/\1/p' "$OUT/$suite/host-parity.log" 2>/dev/null | tail -1)
+  echo "$demo, parity ${parity:-failed}"
+}
+
 suite_ok() {
   local suite=$1 tests parity
   tests=$(tests_cell "$suite") parity=$(parity_cell "$suite")
   [ "$(rc_of "$suite" demo)" = 0 ] && [ "$(rc_of "$suite" test)" = 0 ] && [ "$(rc_of "$suite" parity)" = 0 ] &&
-    [[ $tests =~ ^[0-9]+\ passed$ ]] && [[ $parity =~ ^[0-9]+/[0-9]+\ match$ ]] && [ "${parity%%/*}" = "$(cut -d/ -f2 <<<"${parity% match}")" ]
+    [[ $tests =~ ^[0-9]+\ passed$ ]] && [[ $parity =~ ^[0-9]+/[0-9]+\ match$ ]] && [ "${parity%%/*}" = "$(cut -d/ -f2 <<<"${parity% match}")" ] &&
+    { [ "$host_build" = 0 ] || { [ "$(rc_of "$suite" host-demo)" = 0 ] && [ "$(rc_of "$suite" host-parity)" = 0 ]; }; }
 }
 
 write_table() {
@@ -334,12 +378,20 @@ write_table() {
     echo "Made by \`scripts/distro-check.sh ${suites[*]}\` on $(date -u '+%Y-%m-%d %H:%M UTC'), each suite in a clean copy"
     echo "of the work tree ($(git -C "$REPO" describe --always --dirty)) inside a debootstrap root. Logs: \`target/distro/SUITE/\`."
     echo
-    echo "| suite | GLib | glib-networking | GnuTLS | JDK | demo | tests | parity |"
-    echo "|---|---|---|---|---|---|---|---|"
+    local host_header="" host_rule=""
+    if [ "$host_build" = 1 ]; then
+      echo "The last column runs the host's build (GLib $(pkg-config --modversion glib-2.0), $(git -C "$REPO" describe --always --dirty)) in each root."
+      echo
+      host_header=" host's build |" host_rule="---|"
+    fi
+    echo "| suite | GLib | glib-networking | GnuTLS | JDK | demo | tests | parity |$host_header"
+    echo "|---|---|---|---|---|---|---|---|$host_rule"
     for suite in "${suites[@]}"; do
-      printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$suite" \
+      printf '| %s | %s | %s | %s | %s | %s | %s | %s |' "$suite" \
         "$(version_of "$suite" glib)" "$(version_of "$suite" glib_networking)" "$(version_of "$suite" gnutls)" \
         "$(version_of "$suite" jdk)" "$(demo_cell "$suite")" "$(tests_cell "$suite")" "$(parity_cell "$suite")"
+      if [ "$host_build" = 1 ]; then printf ' %s |' "$(host_build_cell "$suite")"; fi
+      printf '\n'
     done
   } >"$OUT/results.md"
   cat "$OUT/results.md"
@@ -350,6 +402,7 @@ write_table() {
 while [ $# -gt 0 ]; do
   case $1 in
     --fresh) fresh=1 ;;
+    --host-build) host_build=1 ;;
     -h|--help) usage ;;
     -*) log "unknown option $1"; usage 2 >&2 ;;
     *) [[ $1 =~ ^[a-z]+$ ]] || die "not a suite name: $1"; suites+=("$1") ;;
@@ -360,6 +413,7 @@ done
 
 ensure_host_tools
 mkdir -p "$OUT"
+[ "$host_build" = 0 ] || build_on_host
 for suite in "${suites[@]}"; do check_suite "$suite"; done
 write_table
 

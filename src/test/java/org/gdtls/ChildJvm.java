@@ -64,6 +64,6 @@ final class ChildJvm {
             } catch (IOException e) {
                 return "(unreadable: " + e + ")";
             }
-        });
+        }, TestThreads.BLOCKING);
     }
 }

@@ -45,7 +45,7 @@ class CustomTransportTest {
                 } catch (GioException e) {
                     throw new java.util.concurrent.CompletionException(e);
                 }
-            });
+            }, TestThreads.BLOCKING);
             client.handshake();
             serverSide.get(30, TimeUnit.SECONDS);
         }

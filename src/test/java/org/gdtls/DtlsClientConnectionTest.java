@@ -117,7 +117,7 @@ class DtlsClientConnectionTest {
             } catch (IOException e) {
                 return false;
             }
-        });
+        }, TestThreads.BLOCKING);
         assertTrue(seen.get(10, TimeUnit.SECONDS), "openssl s_server never printed " + line);
         Thread drain = new Thread(() -> {
             try {

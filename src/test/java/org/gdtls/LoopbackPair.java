@@ -94,7 +94,7 @@ final class LoopbackPair implements AutoCloseable {
                     clientCancel.cancel();
                     return e;
                 }
-            });
+            }, TestThreads.BLOCKING);
             Exception clientFailure = null;
             try {
                 client.handshake(clientCancel);

@@ -10,14 +10,15 @@ import java.util.Map;
  * built on the host inside another Debian root, against that root's libgio (one jar for a range of GLib
  * versions). Same scenarios and comparison as {@link ParityTest}; prints its report rows, then
  * {@code parity: N/M match}, and exits non-zero unless every scenario matched and released its objects.
- * Usage: {@code ParityMain C_RUNNER}.
+ * Usage: {@code ParityMain C_RUNNER [SCENARIO...]} (all scenarios by default).
  */
 public final class ParityMain {
     private ParityMain() {}
 
     public static void main(String[] args) throws Exception {
         System.setProperty("gdtls.parity.runner", Path.of(args[0]).toAbsolutePath().toString());
-        List<String> scenarios = ParityTest.scenarios().toList();
+        List<String> scenarios = args.length > 1 ? List.of(args).subList(1, args.length)
+                : ParityTest.scenarios().toList();
         int matched = 0;
         for (String scenario : scenarios) {
             String verdict;

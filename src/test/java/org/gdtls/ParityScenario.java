@@ -260,7 +260,7 @@ final class ParityScenario {
                 } catch (Exception e) {
                     return e;
                 }
-            });
+            }, TestThreads.BLOCKING);
             ByteBuffer hello = ByteBuffer.allocateDirect(2048);
             try {
                 pair.serverSocket.receiveFrom(hello, Duration.ofSeconds(5), null);
@@ -320,7 +320,7 @@ final class ParityScenario {
 
     private static CompletableFuture<Void> cancelLater(Cancellable cancel) {
         return CompletableFuture.runAsync(cancel::cancel,
-                CompletableFuture.delayedExecutor(CANCEL_AFTER_MS, TimeUnit.MILLISECONDS));
+                CompletableFuture.delayedExecutor(CANCEL_AFTER_MS, TimeUnit.MILLISECONDS, TestThreads.BLOCKING));
     }
 
     /** Like the C runner: the first message's length, 0 when none came (the peer closed). */

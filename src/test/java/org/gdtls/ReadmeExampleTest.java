@@ -36,7 +36,7 @@ class ReadmeExampleTest {
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
-        });
+        }, TestThreads.BLOCKING);
         String reply = example(pki);
         server.get();
         assertEquals("hello", reply);
