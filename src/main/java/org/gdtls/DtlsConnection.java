@@ -55,6 +55,8 @@ public abstract sealed class DtlsConnection implements Closeable
     private final SignalConnections<DtlsConnection> signals;
     private final DatagramIo io = new DatagramIo();
     private final Set<Subscription> watches = ConcurrentHashMap.newKeySet();
+    /** receiveAsync/sendAsync futures not yet complete: closing the connection fails them with CLOSED. */
+    private final Set<CompletableFuture<?>> waiting = ConcurrentHashMap.newKeySet();
     /** Keeps explicit handshakes and I/O apart where glib-networking would abort the process. */
     private final HandshakeGate gate = new HandshakeGate();
 
@@ -305,7 +307,9 @@ public abstract sealed class DtlsConnection implements Closeable
      * Receives one datagram into {@code buffer} without blocking any thread: it waits on {@code pump} for the
      * connection to be readable ({@link #watch}), then receives with a zero timeout there. Completes with the
      * datagram's length, -1 once the peer has closed, or the receive's {@link GioException}. Cancelling the
-     * future stops waiting. The first I/O runs the handshake, on {@code pump}'s context.
+     * future stops waiting. The first I/O runs the handshake, on {@code pump}'s context. Until the future ends,
+     * the pump holds the connection (a dropped wrapper is not collected): closing the connection fails it with
+     * {@link IOErrorEnum#CLOSED}, shutting the pump down with an {@link IllegalStateException}.
      */
     @Wraps({"g_datagram_based_create_source", "g_datagram_based_receive_messages"})
     public CompletableFuture<Integer> receiveAsync(ByteBuffer buffer, MainContextPump pump) {
@@ -317,7 +321,7 @@ public abstract sealed class DtlsConnection implements Closeable
      * Sends one datagram (the remaining bytes of {@code message}) without blocking any thread: a send with a zero
      * timeout on {@code pump}'s thread, repeated each time the connection becomes writable ({@link #watch}) while
      * it would block. Completes with the bytes sent, or the send's {@link GioException}. The first I/O runs the
-     * handshake, on {@code pump}'s context; cancelling the future stops waiting.
+     * handshake, on {@code pump}'s context; cancelling the future stops waiting. It ends as {@link #receiveAsync} does.
      */
     @Wraps({"g_datagram_based_create_source", "g_datagram_based_send_messages"})
     public CompletableFuture<Integer> sendAsync(ByteBuffer message, MainContextPump pump) {
@@ -343,6 +347,8 @@ public abstract sealed class DtlsConnection implements Closeable
         Objects.requireNonNull(pump, "pump");
         CompletableFuture<T> future = new CompletableFuture<>();
         pump.trackWaiting(future);
+        waiting.add(future);
+        future.whenComplete((value, failure) -> waiting.remove(future));
         onPump(pump, future, () -> startWhenReady(pump, condition, attempt, future));
         return future;
     }
@@ -922,6 +928,9 @@ public abstract sealed class DtlsConnection implements Closeable
             watch.close();
         }
         watches.clear();
+        for (CompletableFuture<?> future : waiting) {
+            future.completeExceptionally(new IOErrorException(IOErrorEnum.CLOSED.code(), "Connection is closed"));
+        }
         signals.disconnectAll(new RawPointer(handle.address()));
         io.free();
     }
