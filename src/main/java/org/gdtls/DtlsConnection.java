@@ -79,7 +79,16 @@ public abstract sealed class DtlsConnection implements Closeable
      */
     @Wraps("g_dtls_connection_handshake")
     public void handshake() throws GioException {
-        handshake(null);
+        handshake((Cancellable) null);
+    }
+
+    /**
+     * {@link #handshake()} that fails with {@link IOErrorEnum#TIMED_OUT} if it has not ended after {@code timeout}
+     * (GIO's own limit is 60 s against a silent peer): the handshake is cancelled then.
+     */
+    @Wraps("g_dtls_connection_handshake")
+    public void handshake(Duration timeout) throws GioException {
+        Deadlines.within(timeout, "handshake", this::handshake);
     }
 
     /**
@@ -143,7 +152,18 @@ public abstract sealed class DtlsConnection implements Closeable
     @Override
     @Wraps("g_dtls_connection_close")
     public void close() throws GioException {
-        close(null);
+        close((Cancellable) null);
+    }
+
+    /**
+     * {@link #close()} that gives up waiting after {@code timeout}: GIO's close waits for a handshake (up to 60 s
+     * against a silent peer) or a blocking receive in progress on another thread. When the time is up the wait is
+     * cancelled and {@link IOErrorEnum#TIMED_OUT} thrown; the connection is released all the same (the call still
+     * in progress keeps the native object until it returns).
+     */
+    @Wraps("g_dtls_connection_close")
+    public void close(Duration timeout) throws GioException {
+        Deadlines.within(timeout, "close", this::close);
     }
 
     /** {@link #close()} with a {@code GCancellable} (e.g. to stop waiting for a handshake in progress). */
@@ -313,7 +333,7 @@ public abstract sealed class DtlsConnection implements Closeable
      */
     @Wraps({"g_datagram_based_create_source", "g_datagram_based_receive_messages"})
     public CompletableFuture<Integer> receiveAsync(ByteBuffer buffer, MainContextPump pump) {
-        Objects.requireNonNull(buffer, "buffer");
+        requireRoom(buffer);
         return whenReady(pump, IOCondition.IN, () -> receive(buffer, Duration.ZERO));
     }
 
@@ -844,6 +864,7 @@ public abstract sealed class DtlsConnection implements Closeable
      */
     @Wraps("g_datagram_based_receive_messages")
     public int receive(ByteBuffer buffer, Duration timeout) throws GioException {
+        requireRoom(buffer);
         int start = buffer.position();
         acquireForIo();
         int received;
@@ -901,6 +922,16 @@ public abstract sealed class DtlsConnection implements Closeable
             }
         } finally {
             handle.release();
+        }
+    }
+
+    /**
+     * A datagram received into no room would read as -1, "the peer closed", while GIO only dropped its bytes
+     * (it truncates silently): refuse that instead.
+     */
+    private static void requireRoom(ByteBuffer buffer) {
+        if (!Objects.requireNonNull(buffer, "buffer").hasRemaining()) {
+            throw new IllegalArgumentException("buffer has no room left to receive into");
         }
     }
 
