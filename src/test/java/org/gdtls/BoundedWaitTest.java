@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
 class BoundedWaitTest {
 
     @Test
+    @Covers("g_dtls_connection_handshake")
     void handshakeWithATimeoutFailsWithTimedOutAgainstASilentPeer() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create()) { // the server never handshakes
             IOErrorException e = assertThrows(IOErrorException.class, () -> pair.client.handshake(Duration.ofMillis(300)));
@@ -47,6 +48,7 @@ class BoundedWaitTest {
     }
 
     @Test
+    @Covers("g_dtls_connection_close")
     void closeWithATimeoutStopsWaitingForAHandshakeInProgress() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create(); Cancellable handshakeCancel = new Cancellable()) {
             CompletableFuture<Exception> handshake = CompletableFuture.supplyAsync(() -> {
