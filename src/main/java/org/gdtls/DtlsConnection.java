@@ -795,20 +795,15 @@ public abstract sealed class DtlsConnection implements Closeable
 
     /** One datagram, without the array of the batch form: nothing is allocated on this path. */
     private int sendOne(ByteBuffer message, Duration timeout) throws GioException {
-        acquireForIo();
+        Duration left = enterIo(timeout, null);
         Throwable failure = null;
         try {
-            Duration left = gate.enterIo(timeout, null);
-            try {
-                return io.sendOne(datagramBased, message, left, null);
-            } catch (Throwable t) {
-                failure = t;
-                throw t;
-            } finally {
-                gate.leaveIo(timeout, failure);
-            }
+            return io.sendOne(datagramBased, message, left, null);
+        } catch (Throwable t) {
+            failure = t;
+            throw t;
         } finally {
-            handle.release();
+            leaveIo(timeout, failure);
         }
     }
 
@@ -834,20 +829,15 @@ public abstract sealed class DtlsConnection implements Closeable
     public int send(ByteBuffer[] messages, int offset, int length, Duration timeout, Cancellable cancellable)
             throws GioException {
         Objects.checkFromIndexSize(offset, length, messages.length);
-        acquireForIo();
+        Duration left = enterIo(timeout, cancellable);
         Throwable failure = null;
         try {
-            Duration left = gate.enterIo(timeout, cancellable);
-            try {
-                return io.send(datagramBased, messages, offset, length, left, cancellable);
-            } catch (Throwable t) {
-                failure = t;
-                throw t;
-            } finally {
-                gate.leaveIo(timeout, failure);
-            }
+            return io.send(datagramBased, messages, offset, length, left, cancellable);
+        } catch (Throwable t) {
+            failure = t;
+            throw t;
         } finally {
-            handle.release();
+            leaveIo(timeout, failure);
         }
     }
 
@@ -866,21 +856,16 @@ public abstract sealed class DtlsConnection implements Closeable
     public int receive(ByteBuffer buffer, Duration timeout) throws GioException {
         requireRoom(buffer);
         int start = buffer.position();
-        acquireForIo();
+        Duration left = enterIo(timeout, null);
         int received;
         Throwable failure = null;
         try {
-            Duration left = gate.enterIo(timeout, null);
-            try {
-                received = io.receiveOne(datagramBased, buffer, left, null);
-            } catch (Throwable t) {
-                failure = t;
-                throw t;
-            } finally {
-                gate.leaveIo(timeout, failure);
-            }
+            received = io.receiveOne(datagramBased, buffer, left, null);
+        } catch (Throwable t) {
+            failure = t;
+            throw t;
         } finally {
-            handle.release();
+            leaveIo(timeout, failure);
         }
         return received == 0 ? -1 : buffer.position() - start;
     }
@@ -908,18 +893,36 @@ public abstract sealed class DtlsConnection implements Closeable
     public int receive(ByteBuffer[] buffers, int offset, int length, Duration timeout, Cancellable cancellable)
             throws GioException {
         Objects.checkFromIndexSize(offset, length, buffers.length);
-        acquireForIo();
+        Duration left = enterIo(timeout, cancellable);
         Throwable failure = null;
         try {
-            Duration left = gate.enterIo(timeout, cancellable);
-            try {
-                return io.receive(datagramBased, buffers, offset, length, left, cancellable);
-            } catch (Throwable t) {
-                failure = t;
-                throw t;
-            } finally {
-                gate.leaveIo(timeout, failure);
-            }
+            return io.receive(datagramBased, buffers, offset, length, left, cancellable);
+        } catch (Throwable t) {
+            failure = t;
+            throw t;
+        } finally {
+            leaveIo(timeout, failure);
+        }
+    }
+
+    /**
+     * Before datagram I/O: a lease on the native object, then the handshake gate (which may wait out an explicit
+     * handshake). Returns the timeout left for GIO. Paired with {@link #leaveIo}.
+     */
+    private Duration enterIo(Duration timeout, Cancellable cancellable) throws IOErrorException {
+        acquireForIo();
+        try {
+            return gate.enterIo(timeout, cancellable);
+        } catch (IOErrorException | RuntimeException e) {
+            handle.release();
+            throw e;
+        }
+    }
+
+    /** After datagram I/O: tells the gate how it ended ({@code failure} null for success), drops the lease. */
+    private void leaveIo(Duration timeout, Throwable failure) {
+        try {
+            gate.leaveIo(timeout, failure);
         } finally {
             handle.release();
         }
