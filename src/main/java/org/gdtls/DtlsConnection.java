@@ -55,6 +55,8 @@ public abstract sealed class DtlsConnection implements Closeable
     private final SignalConnections<DtlsConnection> signals;
     private final DatagramIo io = new DatagramIo();
     private final Set<Subscription> watches = ConcurrentHashMap.newKeySet();
+    /** receiveAsync/sendAsync futures not yet complete: closing the connection fails them with CLOSED. */
+    private final Set<CompletableFuture<?>> waiting = ConcurrentHashMap.newKeySet();
     /** Keeps explicit handshakes and I/O apart where glib-networking would abort the process. */
     private final HandshakeGate gate = new HandshakeGate();
 
@@ -77,7 +79,16 @@ public abstract sealed class DtlsConnection implements Closeable
      */
     @Wraps("g_dtls_connection_handshake")
     public void handshake() throws GioException {
-        handshake(null);
+        handshake((Cancellable) null);
+    }
+
+    /**
+     * {@link #handshake()} that fails with {@link IOErrorEnum#TIMED_OUT} if it has not ended after {@code timeout}
+     * (GIO's own limit is 60 s against a silent peer): the handshake is cancelled then.
+     */
+    @Wraps("g_dtls_connection_handshake")
+    public void handshake(Duration timeout) throws GioException {
+        Deadlines.within(timeout, "handshake", this::handshake);
     }
 
     /**
@@ -141,7 +152,18 @@ public abstract sealed class DtlsConnection implements Closeable
     @Override
     @Wraps("g_dtls_connection_close")
     public void close() throws GioException {
-        close(null);
+        close((Cancellable) null);
+    }
+
+    /**
+     * {@link #close()} that gives up waiting after {@code timeout}: GIO's close waits for a handshake (up to 60 s
+     * against a silent peer) or a blocking receive in progress on another thread. When the time is up the wait is
+     * cancelled and {@link IOErrorEnum#TIMED_OUT} thrown; the connection is released all the same (the call still
+     * in progress keeps the native object until it returns).
+     */
+    @Wraps("g_dtls_connection_close")
+    public void close(Duration timeout) throws GioException {
+        Deadlines.within(timeout, "close", this::close);
     }
 
     /** {@link #close()} with a {@code GCancellable} (e.g. to stop waiting for a handshake in progress). */
@@ -305,11 +327,13 @@ public abstract sealed class DtlsConnection implements Closeable
      * Receives one datagram into {@code buffer} without blocking any thread: it waits on {@code pump} for the
      * connection to be readable ({@link #watch}), then receives with a zero timeout there. Completes with the
      * datagram's length, -1 once the peer has closed, or the receive's {@link GioException}. Cancelling the
-     * future stops waiting. The first I/O runs the handshake, on {@code pump}'s context.
+     * future stops waiting. The first I/O runs the handshake, on {@code pump}'s context. Until the future ends,
+     * the pump holds the connection (a dropped wrapper is not collected): closing the connection fails it with
+     * {@link IOErrorEnum#CLOSED}, shutting the pump down with an {@link IllegalStateException}.
      */
     @Wraps({"g_datagram_based_create_source", "g_datagram_based_receive_messages"})
     public CompletableFuture<Integer> receiveAsync(ByteBuffer buffer, MainContextPump pump) {
-        Objects.requireNonNull(buffer, "buffer");
+        requireRoom(buffer);
         return whenReady(pump, IOCondition.IN, () -> receive(buffer, Duration.ZERO));
     }
 
@@ -317,7 +341,7 @@ public abstract sealed class DtlsConnection implements Closeable
      * Sends one datagram (the remaining bytes of {@code message}) without blocking any thread: a send with a zero
      * timeout on {@code pump}'s thread, repeated each time the connection becomes writable ({@link #watch}) while
      * it would block. Completes with the bytes sent, or the send's {@link GioException}. The first I/O runs the
-     * handshake, on {@code pump}'s context; cancelling the future stops waiting.
+     * handshake, on {@code pump}'s context; cancelling the future stops waiting. It ends as {@link #receiveAsync} does.
      */
     @Wraps({"g_datagram_based_create_source", "g_datagram_based_send_messages"})
     public CompletableFuture<Integer> sendAsync(ByteBuffer message, MainContextPump pump) {
@@ -343,6 +367,8 @@ public abstract sealed class DtlsConnection implements Closeable
         Objects.requireNonNull(pump, "pump");
         CompletableFuture<T> future = new CompletableFuture<>();
         pump.trackWaiting(future);
+        waiting.add(future);
+        future.whenComplete((value, failure) -> waiting.remove(future));
         onPump(pump, future, () -> startWhenReady(pump, condition, attempt, future));
         return future;
     }
@@ -769,20 +795,15 @@ public abstract sealed class DtlsConnection implements Closeable
 
     /** One datagram, without the array of the batch form: nothing is allocated on this path. */
     private int sendOne(ByteBuffer message, Duration timeout) throws GioException {
-        acquireForIo();
+        Duration left = enterIo(timeout, null);
         Throwable failure = null;
         try {
-            Duration left = gate.enterIo(timeout, null);
-            try {
-                return io.sendOne(datagramBased, message, left, null);
-            } catch (Throwable t) {
-                failure = t;
-                throw t;
-            } finally {
-                gate.leaveIo(timeout, failure);
-            }
+            return io.sendOne(datagramBased, message, left, null);
+        } catch (Throwable t) {
+            failure = t;
+            throw t;
         } finally {
-            handle.release();
+            leaveIo(timeout, failure);
         }
     }
 
@@ -808,20 +829,15 @@ public abstract sealed class DtlsConnection implements Closeable
     public int send(ByteBuffer[] messages, int offset, int length, Duration timeout, Cancellable cancellable)
             throws GioException {
         Objects.checkFromIndexSize(offset, length, messages.length);
-        acquireForIo();
+        Duration left = enterIo(timeout, cancellable);
         Throwable failure = null;
         try {
-            Duration left = gate.enterIo(timeout, cancellable);
-            try {
-                return io.send(datagramBased, messages, offset, length, left, cancellable);
-            } catch (Throwable t) {
-                failure = t;
-                throw t;
-            } finally {
-                gate.leaveIo(timeout, failure);
-            }
+            return io.send(datagramBased, messages, offset, length, left, cancellable);
+        } catch (Throwable t) {
+            failure = t;
+            throw t;
         } finally {
-            handle.release();
+            leaveIo(timeout, failure);
         }
     }
 
@@ -838,22 +854,18 @@ public abstract sealed class DtlsConnection implements Closeable
      */
     @Wraps("g_datagram_based_receive_messages")
     public int receive(ByteBuffer buffer, Duration timeout) throws GioException {
+        requireRoom(buffer);
         int start = buffer.position();
-        acquireForIo();
+        Duration left = enterIo(timeout, null);
         int received;
         Throwable failure = null;
         try {
-            Duration left = gate.enterIo(timeout, null);
-            try {
-                received = io.receiveOne(datagramBased, buffer, left, null);
-            } catch (Throwable t) {
-                failure = t;
-                throw t;
-            } finally {
-                gate.leaveIo(timeout, failure);
-            }
+            received = io.receiveOne(datagramBased, buffer, left, null);
+        } catch (Throwable t) {
+            failure = t;
+            throw t;
         } finally {
-            handle.release();
+            leaveIo(timeout, failure);
         }
         return received == 0 ? -1 : buffer.position() - start;
     }
@@ -881,20 +893,48 @@ public abstract sealed class DtlsConnection implements Closeable
     public int receive(ByteBuffer[] buffers, int offset, int length, Duration timeout, Cancellable cancellable)
             throws GioException {
         Objects.checkFromIndexSize(offset, length, buffers.length);
-        acquireForIo();
+        Duration left = enterIo(timeout, cancellable);
         Throwable failure = null;
         try {
-            Duration left = gate.enterIo(timeout, cancellable);
-            try {
-                return io.receive(datagramBased, buffers, offset, length, left, cancellable);
-            } catch (Throwable t) {
-                failure = t;
-                throw t;
-            } finally {
-                gate.leaveIo(timeout, failure);
-            }
+            return io.receive(datagramBased, buffers, offset, length, left, cancellable);
+        } catch (Throwable t) {
+            failure = t;
+            throw t;
+        } finally {
+            leaveIo(timeout, failure);
+        }
+    }
+
+    /**
+     * Before datagram I/O: a lease on the native object, then the handshake gate (which may wait out an explicit
+     * handshake). Returns the timeout left for GIO. Paired with {@link #leaveIo}.
+     */
+    private Duration enterIo(Duration timeout, Cancellable cancellable) throws IOErrorException {
+        acquireForIo();
+        try {
+            return gate.enterIo(timeout, cancellable);
+        } catch (IOErrorException | RuntimeException e) {
+            handle.release();
+            throw e;
+        }
+    }
+
+    /** After datagram I/O: tells the gate how it ended ({@code failure} null for success), drops the lease. */
+    private void leaveIo(Duration timeout, Throwable failure) {
+        try {
+            gate.leaveIo(timeout, failure);
         } finally {
             handle.release();
+        }
+    }
+
+    /**
+     * A datagram received into no room would read as -1, "the peer closed", while GIO only dropped its bytes
+     * (it truncates silently): refuse that instead.
+     */
+    private static void requireRoom(ByteBuffer buffer) {
+        if (!Objects.requireNonNull(buffer, "buffer").hasRemaining()) {
+            throw new IllegalArgumentException("buffer has no room left to receive into");
         }
     }
 
@@ -922,6 +962,9 @@ public abstract sealed class DtlsConnection implements Closeable
             watch.close();
         }
         watches.clear();
+        for (CompletableFuture<?> future : waiting) {
+            future.completeExceptionally(new IOErrorException(IOErrorEnum.CLOSED.code(), "Connection is closed"));
+        }
         signals.disconnectAll(new RawPointer(handle.address()));
         io.free();
     }

@@ -23,7 +23,7 @@ public final class TlsPassword implements AutoCloseable {
         this.handle = new ObjectHandle<>(this, owned, "TlsPassword");
     }
 
-    /** {@code g_tls_password_new}. */
+    /** {@code g_tls_password_new}; {@code description} may be null (GIO then has none to show). */
     @Wraps("g_tls_password_new")
     public static TlsPassword create(Set<TlsPasswordFlags> flags, String description) {
         Objects.requireNonNull(flags, "flags");

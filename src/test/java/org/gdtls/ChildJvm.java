@@ -17,8 +17,9 @@ import java.util.stream.Stream;
 final class ChildJvm {
     /** How a child ended. {@code exitCode} 134 is an abort (a GLib assertion), -1 a child killed at the timeout. */
     record Result(int exitCode, String stdout, String stderr, List<Path> crashLogs) {
+        /** Exited normally, left no hs_err file, and printed no JNI warning (when run under -Xcheck:jni). */
         boolean survived() {
-            return exitCode == 0 && crashLogs.isEmpty();
+            return exitCode == 0 && crashLogs.isEmpty() && !stderr.contains("in native method");
         }
 
         String describe() {

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -48,6 +50,16 @@ class DtlsConnectionTest {
             pair.client.setRequireCloseNotify(true);
             assertEquals(List.of("require-close-notify", "require-close-notify"), one);
             assertEquals(1, all.stream().filter("require-close-notify"::equals).count(), "unsubscribed listener was called");
+        }
+    }
+
+    @Test
+    void receiveIntoAFullBufferIsRefused() throws Exception {
+        // It would read as -1 ("the peer closed") while GIO only dropped the datagram's bytes.
+        try (LoopbackPair pair = LoopbackPair.create(); MainContextPump pump = MainContextPump.start("full")) {
+            ByteBuffer full = ByteBuffer.allocateDirect(8).position(8);
+            assertThrows(IllegalArgumentException.class, () -> pair.client.receive(full, Duration.ZERO));
+            assertThrows(IllegalArgumentException.class, () -> pair.client.receiveAsync(full, pump));
         }
     }
 
