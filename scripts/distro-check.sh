@@ -24,6 +24,7 @@ SANE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 fresh=0
 suites=()
 current_root=""                      # the root whose mounts the exit trap must undo
+lock_fd=""                           # holds the current suite's lock (ensure_root)
 debootstrap_pid=""                   # a running debootstrap (its own process group) the exit trap must stop
 mounted=()                           # mount points in the order they were mounted
 
@@ -106,7 +107,7 @@ mount_root() {
 in_root() {
   local root=$1; shift
   chroot "$root" /usr/bin/env -i PATH="$SANE_PATH" HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive \
-    "$@" </dev/null &
+    "$@" </dev/null {lock_fd}>&- &
   wait $!
 }
 
@@ -167,7 +168,7 @@ create_root() {
   current_root=$root   # debootstrap mounts /proc and /sys in the root itself: undo those too if interrupted
   # In its own process group (setsid) and waited for, so that an interrupt can stop it with all its children.
   setsid debootstrap --variant=minbase --keyring="$keyring" "$suite" "$root" "$MIRROR" "$(debootstrap_script "$suite")" \
-    >"$OUT/$suite/debootstrap.log" 2>&1 </dev/null &
+    >"$OUT/$suite/debootstrap.log" 2>&1 </dev/null {lock_fd}>&- &
   debootstrap_pid=$!
   wait "$debootstrap_pid" || { tail -5 "$OUT/$suite/debootstrap.log" >&2; die "$suite: debootstrap failed"; }
   debootstrap_pid=""
@@ -199,11 +200,16 @@ remove_root() {
 
 ensure_root() {
   local suite=$1 root=$ROOTS/$1 start=$SECONDS
-  # One run per root at a time (other work trees may check the same suite); released when the script exits.
+  # One run per root at a time (other work trees may check the same suite). Only this script holds the lock: the
+  # commands it starts get the descriptor closed, so leftovers of a killed run (ended below) do not hold it.
   mkdir -p "$ROOTS"
+  [ -z "$lock_fd" ] || exec {lock_fd}>&-
   exec {lock_fd}>"$ROOTS/.$suite.lock"
   flock -n "$lock_fd" || { log "$suite: waiting for another run using $root"; flock "$lock_fd"; }
-  [ -z "$(mounts_under "$root")" ] || unmount_root "$root"   # left over by a killed earlier run
+  if [ -n "$(mounts_under "$root")" ]; then
+    log "$suite: cleaning up after an earlier run that was killed"
+    unmount_root "$root"
+  fi
   if [ "$fresh" = 1 ] || { [ -e "$root" ] && [ ! -e "$root/$READY" ]; }; then
     log "$suite: removing the old root"
     remove_root "$root"
