@@ -26,7 +26,6 @@ suites=()
 current_root=""                      # the root whose mounts the exit trap must undo
 lock_fd=""                           # holds the current suite's lock (ensure_root)
 debootstrap_pid=""                   # a running debootstrap (its own process group) the exit trap must stop
-mounted=()                           # mount points in the order they were mounted
 
 usage() { sed -n '2,11s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -63,7 +62,6 @@ unmount_root() {
     [ -n "$m" ] || continue
     umount "$m" 2>/dev/null || umount -l "$m" || log "distro-check: could not unmount $m"
   done < <(mounts_under "$root")
-  mounted=()
 }
 
 # shellcheck disable=SC2317  # reached through the traps below
@@ -81,7 +79,6 @@ trap 'exit 143' TERM
 bind() {  # bind SOURCE TARGET-IN-ROOT
   mkdir -p "$2"
   mount --bind "$1" "$2"
-  mounted+=("$2")
 }
 
 mount_root() {
@@ -90,8 +87,8 @@ mount_root() {
   # The root onto itself first, so that its / is a mount point as on a real machine: `unshare -m` (used by a test
   # to hide libgio) fails with "cannot change root filesystem propagation" in a chroot whose / is a plain directory.
   bind "$root" "$root"
-  mount -t proc proc "$root/proc"; mounted+=("$root/proc")
-  mount -t sysfs sysfs "$root/sys"; mounted+=("$root/sys")
+  mount -t proc proc "$root/proc"
+  mount -t sysfs sysfs "$root/sys"
   bind /dev "$root/dev"
   bind /dev/pts "$root/dev/pts"
   # The host's Maven repository: a rerun then downloads nothing.
@@ -113,7 +110,9 @@ in_root() {
 
 ensure_host_tools() {
   [ "$(id -u)" -eq 0 ] || die "needs root (debootstrap, chroot, mount)"
-  command -v debootstrap >/dev/null || { log "installing debootstrap on the host"; apt-get install -y -qq debootstrap >/dev/null; }
+  local tool missing=()
+  for tool in debootstrap curl; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+  [ ${#missing[@]} -eq 0 ] || { log "installing ${missing[*]} on the host"; apt-get install -y -qq "${missing[@]}" >/dev/null; }
 }
 
 # The host's debootstrap (1.0.128 on bookworm) has no script for suites newer than it; `sid`'s fits them.
@@ -325,11 +324,12 @@ parity_cell() {
   if [ "$total" -eq 0 ]; then echo failed; else echo "$yes/$total match"; fi
 }
 
+# Everything exited 0, no test failed or was skipped, every parity scenario matched.
 suite_ok() {
   local suite=$1 tests parity
   tests=$(tests_cell "$suite") parity=$(parity_cell "$suite")
   [ "$(rc_of "$suite" demo)" = 0 ] && [ "$(rc_of "$suite" test)" = 0 ] && [ "$(rc_of "$suite" parity)" = 0 ] &&
-    [[ $tests =~ ^[0-9]+\ passed$ ]] && [[ $parity =~ ^[0-9]+/[0-9]+\ match$ ]] && [ "${parity%%/*}" = "$(cut -d/ -f2 <<<"${parity% match}")" ]
+    [[ $tests =~ ^[0-9]+\ passed$ ]] && [ "$parity" = "${parity%%/*}/${parity%%/*} match" ]
 }
 
 write_table() {
@@ -372,7 +372,7 @@ write_table
 with_report=()
 for suite in "${suites[@]}"; do [ ! -f "$OUT/$suite/parity-report.md" ] || with_report+=("$suite"); done
 if [ ${#with_report[@]} -ge 2 ]; then
-  python3 "$REPO/scripts/gio-versions.py" "${with_report[@]}" && log "wrote docs/gio-versions.md"
+  (cd "$REPO" && python3 scripts/gio-versions.py "${with_report[@]}") || log "distro-check: gio-versions.py failed"
 fi
 
 status=0
