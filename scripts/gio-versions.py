@@ -41,11 +41,27 @@ def versions(suite):
     return values
 
 
+# The error codes the scenarios record, named as in gioenums.h (GIOErrorEnum, GTlsError, GTlsChannelBindingError).
+ERROR_NAMES = {
+    "g-io-error-quark": {0: "FAILED", 13: "INVALID_ARGUMENT", 18: "CLOSED", 19: "CANCELLED", 20: "PENDING",
+                         24: "TIMED_OUT", 27: "WOULD_BLOCK", 44: "BROKEN_PIPE", 46: "MESSAGE_TOO_LARGE",
+                         47: "NO_SUCH_DEVICE", 48: "DESTINATION_UNSET"},
+    "g-tls-error-quark": {0: "UNAVAILABLE", 1: "MISC", 2: "BAD_CERTIFICATE", 3: "NOT_TLS", 4: "HANDSHAKE",
+                          5: "CERTIFICATE_REQUIRED", 6: "EOF", 7: "INAPPROPRIATE_FALLBACK",
+                          8: "BAD_CERTIFICATE_PASSWORD"},
+    "g-tls-channel-binding-error-quark": {0: "NOT_IMPLEMENTED", 1: "INVALID_STATE", 2: "NOT_AVAILABLE",
+                                          3: "NOT_SUPPORTED", 4: "GENERAL_ERROR"},
+}
+
+
 def cell(value):
     if value is None:
         return "(absent)"
     text = json.dumps(value) if not isinstance(value, str) else value
-    return "`" + text.replace("|", "\\|") + "`"
+    out = "`" + text.replace("|", "\\|") + "`"
+    domain, _, code = text.partition(":")
+    name = ERROR_NAMES.get(domain, {}).get(int(code)) if code.isdigit() else None
+    return f"{out} ({name})" if name else out
 
 
 def main(argv):
@@ -103,10 +119,19 @@ def main(argv):
                      f"{info[s].get('gnutls', '?')} | {info[s].get('jdk', '?')} |")
     lines += ["", "## Fields that differ between suites", ""]
     if differing:
-        lines += ["| scenario | field | " + " | ".join(heads) + " |", "|---|---|" + "---|" * len(suites)]
+        # One row per field and set of values, naming every scenario where it differs that way.
+        groups = {}
         for name, changed in differing:
             for field, values in changed:
-                lines.append(f"| {name} | {field} | " + " | ".join(cell(v) for v in values) + " |")
+                groups.setdefault((field, json.dumps(values)), (field, values, []))[2].append(name)
+        recording = {field: sum(1 for name in scenarios
+                                if any(field in reports[s][name][0] for s in suites if name in reports[s]))
+                     for field, _, _ in groups.values()}
+        lines += ["| scenarios | field | " + " | ".join(heads) + " |", "|---|---|" + "---|" * len(suites)]
+        for field, values, names in groups.values():
+            where = (f"all {len(names)} that record it" if len(names) == recording[field] and len(names) > 3
+                     else ", ".join(f"`{n}`" for n in names))
+            lines.append(f"| {where} | {field} | " + " | ".join(cell(v) for v in values) + " |")
     else:
         lines.append("None: every scenario's C observations are the same on all suites.")
     lines += ["", f"## Same on all ({len(same)} scenarios)", "", ", ".join(f"`{n}`" for n in same) or "None.", ""]
