@@ -88,13 +88,19 @@ final class AsyncOperation<P extends Pointer, T> implements CallbackTarget {
         return op.future;
     }
 
+    /**
+     * On the pump's thread. Under the pump's lifecycle lock, so a shutdown sees the operation either not
+     * started (then it never starts) or started and tracked (then the shutdown completes it).
+     */
     private void begin(Starter<P> starter) {
-        if (!pump.isRunning() && stage.compareAndSet(NEW, SKIPPED)) {
+        if (!pump.startIfRunning(() -> beginRunning(starter)) && stage.compareAndSet(NEW, SKIPPED)) {
             // run by the pump's last drain: nobody would iterate the context to complete it
             endWithoutGio();
             future.completeExceptionally(new IllegalStateException("pump shut down before the operation started"));
-            return;
         }
+    }
+
+    private void beginRunning(Starter<P> starter) {
         if (future.isDone() || !stage.compareAndSet(NEW, STARTED)) {
             if (stage.compareAndSet(NEW, SKIPPED)) {
                 endWithoutGio(); // completed (e.g. by a pump shutdown) before it started

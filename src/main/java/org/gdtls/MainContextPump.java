@@ -147,6 +147,20 @@ public final class MainContextPump implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code start} (quick, non-blocking: it starts a GIO async call) unless the pump is shut down, atomically
+     * with respect to {@link #shutdown}; false if it did not run.
+     */
+    boolean startIfRunning(Runnable start) {
+        synchronized (lifecycle) {
+            if (!running) {
+                return false;
+            }
+            start.run();
+            return true;
+        }
+    }
+
     void track(AsyncOperation<?, ?> operation) {
         pending.add(operation);
     }
