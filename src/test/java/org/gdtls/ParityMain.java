@@ -1,9 +1,7 @@
 package org.gdtls;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The parity suite without JUnit, for a jar built elsewhere: {@code scripts/distro-check.sh} runs the classes
@@ -21,19 +19,10 @@ public final class ParityMain {
                 : ParityTest.scenarios().toList();
         int matched = 0;
         for (String scenario : scenarios) {
-            String verdict;
             try {
-                Map<String, Object> c = FlatJson.parse(ParityTest.runC(scenario));
-                List<Long> created = new ArrayList<>();
-                List<String> propertyMismatches = new ArrayList<>();
-                Map<String, Object> java = scenario.startsWith("connection/")
-                        ? GlibNetworkingCase.run(scenario, created)
-                        : ParityScenario.run(scenario, created, propertyMismatches);
-                ParityTest.assertAllReleased(scenario, created);
-                boolean match = c.equals(java) && propertyMismatches.isEmpty();
-                verdict = match ? "yes" : "NO " + propertyMismatches;
-                System.out.println("| " + scenario + " | `" + FlatJson.write(c) + "` | `" + FlatJson.write(java)
-                        + "` | " + verdict + " |");
+                ParityTest.Observation o = ParityTest.observe(scenario);
+                boolean match = o.c().equals(o.java()) && o.propertyMismatches().isEmpty();
+                System.out.println(ParityTest.reportRow(scenario, o, match ? "yes" : "NO " + o.propertyMismatches()));
                 matched += match ? 1 : 0;
             } catch (Throwable t) {
                 System.out.println("| " + scenario + " | | | NO " + t + " |");

@@ -42,22 +42,36 @@ class ParityTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void javaObservesWhatCObserves(String scenario) throws Exception {
+        Observation o = observe(scenario);
+        assertEquals(List.of(), o.propertyMismatches(), scenario + ": the Java API and the GObject properties disagree");
+        boolean match = o.c().equals(o.java());
+        synchronized (ParityTest.class) {
+            if (!Files.exists(REPORT)) {
+                Files.writeString(REPORT, "| scenario | C | Java | match |\n|---|---|---|---|\n");
+            }
+            Files.writeString(REPORT, reportRow(scenario, o, match ? "yes" : "NO") + "\n", StandardOpenOption.APPEND);
+        }
+        assertEquals(o.c(), o.java(), scenario);
+    }
+
+    /** One scenario's records, C and Java, and the oracle's property disagreements with the Java API. */
+    record Observation(Map<String, Object> c, Map<String, Object> java, List<String> propertyMismatches) {}
+
+    /** Runs {@code scenario} in C, then through the binding; the oracle checks every GObject was released. */
+    static Observation observe(String scenario) throws Exception {
         Map<String, Object> c = FlatJson.parse(runC(scenario));
         List<Long> created = new ArrayList<>();
         List<String> propertyMismatches = new ArrayList<>();
         Map<String, Object> viaJava = scenario.startsWith("connection/") ? GlibNetworkingCase.run(scenario, created)
                 : ParityScenario.run(scenario, created, propertyMismatches);
         assertAllReleased(scenario, created);
-        assertEquals(List.of(), propertyMismatches, scenario + ": the Java API and the GObject properties disagree");
-        boolean match = c.equals(viaJava);
-        synchronized (ParityTest.class) {
-            if (!Files.exists(REPORT)) {
-                Files.writeString(REPORT, "| scenario | C | Java | match |\n|---|---|---|---|\n");
-            }
-            Files.writeString(REPORT, "| " + scenario + " | `" + FlatJson.write(c) + "` | `" + FlatJson.write(viaJava)
-                    + "` | " + (match ? "yes" : "NO") + " |\n", StandardOpenOption.APPEND);
-        }
-        assertEquals(c, viaJava, scenario);
+        return new Observation(c, viaJava, propertyMismatches);
+    }
+
+    /** A row of target/parity-report.md: scenario | C | Java | verdict. */
+    static String reportRow(String scenario, Observation o, String verdict) {
+        return "| " + scenario + " | `" + FlatJson.write(o.c()) + "` | `" + FlatJson.write(o.java()) + "` | "
+                + verdict + " |";
     }
 
     /**
