@@ -121,6 +121,13 @@ void gdtls_log_writer_stop_java(void);
  */
 void gdtls_test_log(const char *domain, int level, const char *message, int on_new_thread);
 
+/*
+ * Wakes every thread blocked on `socket` and makes each further call on it fail at once (NOT_CONNECTED,
+ * BROKEN_PIPE), without freeing its descriptor number: shutdown(2), then a dead socket dup'ed over the number.
+ * The number is freed by g_socket_close when the GSocket is finalized. Returns 0 or a negative errno.
+ */
+int gdtls_socket_shut(GSocket *socket);
+
 /* G_OBJECT_TYPE_NAME() is a macro: this gives it a symbol. */
 const char *gdtls_object_type_name(gpointer instance);
 

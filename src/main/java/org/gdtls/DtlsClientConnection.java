@@ -24,8 +24,8 @@ import org.gdtls.internal.glue.NativeLibrary;
 /** A {@code GDtlsClientConnection}: the client side of DTLS over a connected UDP socket. */
 public final class DtlsClientConnection extends DtlsConnection {
 
-    private DtlsClientConnection(GDatagramBased owned) {
-        super(owned, "DtlsClientConnection");
+    private DtlsClientConnection(GDatagramBased owned, DatagramTransport base) {
+        super(owned, "DtlsClientConnection", base);
     }
 
     /**
@@ -45,7 +45,7 @@ public final class DtlsClientConnection extends DtlsConnection {
             GDatagramBased conn = Gio.g_dtls_client_connection_new(transport,
                     identity == null ? null : new GSocketConnectable(identity), error);
             GErrors.check(error);
-            return new DtlsClientConnection(conn);
+            return new DtlsClientConnection(conn, base);
         } finally {
             TransportLease.release(base);
             if (identity != null) {

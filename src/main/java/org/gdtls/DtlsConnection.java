@@ -41,7 +41,8 @@ import org.gdtls.internal.glue.SignalConnections;
  * <p>Thread safety: as in GIO, one thread may send while another receives; calls of one direction are
  * serialized. {@link #close()} may be called from any thread, but like {@code g_dtls_connection_close} it waits
  * for a handshake or a blocking receive in progress (a handshake up to 60 s against a silent peer): give those
- * calls a timeout or a {@link Cancellable} and cancel it first. The native object is released once no call is
+ * calls a timeout or a {@link Cancellable} and cancel it first, or close the base {@link UdpSocket}: each call
+ * blocked on it then fails with {@link IOErrorEnum#CLOSED}. The native object is released once no call is
  * running on it.
  */
 public abstract sealed class DtlsConnection implements Closeable
@@ -59,8 +60,11 @@ public abstract sealed class DtlsConnection implements Closeable
     private final Set<CompletableFuture<?>> waiting = ConcurrentHashMap.newKeySet();
     /** Keeps explicit handshakes and I/O apart where glib-networking would abort the process. */
     private final HandshakeGate gate = new HandshakeGate();
+    /** The base transport's wrapper: a call it fails because the socket was closed under it reports CLOSED. */
+    private final DatagramTransport base;
 
-    DtlsConnection(GDatagramBased owned, String what) {
+    DtlsConnection(GDatagramBased owned, String what, DatagramTransport base) {
+        this.base = base;
         long address = owned.address();
         this.handle = new ObjectHandle<>(this, new GDtlsConnection(owned), what, () -> LIVE.remove(address));
         LIVE.put(address, new WeakReference<>(this));
@@ -105,7 +109,7 @@ public abstract sealed class DtlsConnection implements Closeable
                 try {
                     GError error = GErrors.slot();
                     Gio.g_dtls_connection_handshake(conn, cancel, error);
-                    GErrors.check(error);
+                    checkIo(error);
                 } finally {
                     Cancellable.release(cancellable);
                 }
@@ -135,7 +139,7 @@ public abstract sealed class DtlsConnection implements Closeable
             try {
                 GError error = GErrors.slot();
                 Gio.g_dtls_connection_shutdown(conn, read ? 1 : 0, write ? 1 : 0, cancel, error);
-                GErrors.check(error);
+                checkIo(error);
             } finally {
                 Cancellable.release(cancellable);
             }
@@ -180,7 +184,7 @@ public abstract sealed class DtlsConnection implements Closeable
             try {
                 GError error = GErrors.slot();
                 Gio.g_dtls_connection_close(conn, cancel, error);
-                GErrors.check(error);
+                checkIo(error);
             } finally {
                 Cancellable.release(cancellable);
             }
@@ -250,7 +254,7 @@ public abstract sealed class DtlsConnection implements Closeable
                     (conn, c, callback, data) -> Gio.g_dtls_connection_handshake_async(conn, ioPriority, c, callback, data),
                     (conn, result, error) -> {
                         Gio.g_dtls_connection_handshake_finish(conn, result, error);
-                        GErrors.check(error);
+                        checkIo(error);
                         return null;
                     }, gate::endExplicit);
         } catch (RuntimeException e) {
@@ -272,7 +276,7 @@ public abstract sealed class DtlsConnection implements Closeable
                         ioPriority, c, callback, data),
                 (conn, result, error) -> {
                     Gio.g_dtls_connection_shutdown_finish(conn, result, error);
-                    GErrors.check(error);
+                    checkIo(error);
                     return null;
                 }, null);
     }
@@ -294,7 +298,7 @@ public abstract sealed class DtlsConnection implements Closeable
                 (conn, c, callback, data) -> Gio.g_dtls_connection_close_async(conn, ioPriority, c, callback, data),
                 (conn, result, error) -> {
                     Gio.g_dtls_connection_close_finish(conn, result, error);
-                    GErrors.check(error);
+                    checkIo(error);
                     return null;
                 }, handle::close);
     }
@@ -799,6 +803,10 @@ public abstract sealed class DtlsConnection implements Closeable
         Throwable failure = null;
         try {
             return io.sendOne(datagramBased, message, left, null);
+        } catch (GioException e) {
+            GioException reported = ioFailure(e);
+            failure = reported;
+            throw reported;
         } catch (Throwable t) {
             failure = t;
             throw t;
@@ -833,6 +841,10 @@ public abstract sealed class DtlsConnection implements Closeable
         Throwable failure = null;
         try {
             return io.send(datagramBased, messages, offset, length, left, cancellable);
+        } catch (GioException e) {
+            GioException reported = ioFailure(e);
+            failure = reported;
+            throw reported;
         } catch (Throwable t) {
             failure = t;
             throw t;
@@ -861,6 +873,10 @@ public abstract sealed class DtlsConnection implements Closeable
         Throwable failure = null;
         try {
             received = io.receiveOne(datagramBased, buffer, left, null);
+        } catch (GioException e) {
+            GioException reported = ioFailure(e);
+            failure = reported;
+            throw reported;
         } catch (Throwable t) {
             failure = t;
             throw t;
@@ -897,6 +913,10 @@ public abstract sealed class DtlsConnection implements Closeable
         Throwable failure = null;
         try {
             return io.receive(datagramBased, buffers, offset, length, left, cancellable);
+        } catch (GioException e) {
+            GioException reported = ioFailure(e);
+            failure = reported;
+            throw reported;
         } catch (Throwable t) {
             failure = t;
             throw t;
@@ -926,6 +946,18 @@ public abstract sealed class DtlsConnection implements Closeable
         } finally {
             handle.release();
         }
+    }
+
+    /** Throws the GError of an I/O call, if any, as {@link #ioFailure} reports it. */
+    private void checkIo(GError error) throws GioException {
+        if (!error.isNull()) {
+            throw ioFailure(GErrors.take(error));
+        }
+    }
+
+    /** CLOSED if the base socket was closed under the call (see {@link UdpSocket#close}), else {@code failure}. */
+    private GioException ioFailure(GioException failure) {
+        return TransportLease.closedIfShut(base, failure);
     }
 
     /**

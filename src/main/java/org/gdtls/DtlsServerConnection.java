@@ -14,8 +14,8 @@ import org.gdtls.internal.glue.NativeLibrary;
 /** A {@code GDtlsServerConnection}: the server side of DTLS over a UDP socket connected to its one client. */
 public final class DtlsServerConnection extends DtlsConnection {
 
-    private DtlsServerConnection(GDatagramBased owned) {
-        super(owned, "DtlsServerConnection");
+    private DtlsServerConnection(GDatagramBased owned, DatagramTransport base) {
+        super(owned, "DtlsServerConnection", base);
     }
 
     /**
@@ -34,7 +34,7 @@ public final class DtlsServerConnection extends DtlsConnection {
                 GError error = GErrors.slot();
                 GDatagramBased conn = Gio.g_dtls_server_connection_new(transport, cert, error);
                 GErrors.check(error);
-                return new DtlsServerConnection(conn);
+                return new DtlsServerConnection(conn, base);
             } finally {
                 if (certificate != null) {
                     certificate.handle.release();

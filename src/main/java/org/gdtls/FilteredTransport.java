@@ -25,9 +25,11 @@ import org.gdtls.internal.glue.ObjectHandle;
  */
 public final class FilteredTransport implements DatagramTransport, AutoCloseable {
     final ObjectHandle<GDatagramBased> handle;
+    final DatagramTransport base;
 
-    private FilteredTransport(GDatagramBased owned) {
+    private FilteredTransport(GDatagramBased owned, DatagramTransport base) {
         this.handle = new ObjectHandle<>(this, owned, "FilteredTransport");
+        this.base = base;
     }
 
     /** Wraps {@code base} (which stays open and owned by the caller); {@code filter} decides per datagram. */
@@ -48,7 +50,7 @@ public final class FilteredTransport implements DatagramTransport, AutoCloseable
             CallbackDispatcher.unregister(registryHandle);
             throw new IllegalStateException("gdtls_filter_datagram_new failed");
         }
-        return new FilteredTransport(created); // the finalize of the native object releases registryHandle
+        return new FilteredTransport(created, base); // the finalize of the native object releases registryHandle
     }
 
     private static long decide(DatagramFilter filter, long direction, long serial, long length) {

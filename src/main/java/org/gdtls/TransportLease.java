@@ -25,4 +25,15 @@ final class TransportLease {
     static void release(DatagramTransport transport) {
         handle(transport).release();
     }
+
+    /**
+     * What a call that failed on a connection over {@code transport} reports: CLOSED if the UdpSocket at the
+     * bottom was closed under it (see {@link UdpSocket#close}), otherwise {@code failure} itself.
+     */
+    static GioException closedIfShut(DatagramTransport transport, GioException failure) {
+        if (transport instanceof FilteredTransport filtered) {
+            return closedIfShut(filtered.base, failure);
+        }
+        return transport instanceof UdpSocket socket ? socket.closedIfShut(failure) : failure;
+    }
 }

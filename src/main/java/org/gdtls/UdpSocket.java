@@ -34,6 +34,8 @@ import org.gdtls.internal.glue.RawPointer;
  */
 public final class UdpSocket implements DatagramTransport, AutoCloseable {
     final ObjectHandle<GSocket> handle;
+    /** Set by close() before it pulls the socket from under the calls still inside GIO. */
+    private volatile boolean shut;
 
     private UdpSocket(GSocket owned) {
         this.handle = new ObjectHandle<>(this, owned, "UdpSocket");
@@ -191,7 +193,9 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
                 GError error = GErrors.slot();
                 Gio.g_datagram_based_receive_messages(new GDatagramBased(socket), message, 1, flags, timeoutMicros,
                         cancel, error);
-                GErrors.check(error);
+                if (!error.isNull()) {
+                    throw closedIfShut(GErrors.take(error));
+                }
                 if (received != null) {
                     received[0] = message.bytes_received();
                 }
@@ -224,11 +228,14 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
     }
 
     /**
-     * {@code g_socket_close} and drops this wrapper's reference. A DTLS connection over this socket keeps the
-     * GSocket object alive but its I/O fails from now on. Idempotent.
+     * {@code g_socket_close}, and safe while other threads are blocked on the socket: each of them, and each
+     * {@link DtlsConnection} call waiting on it, fails at once with {@link IOErrorEnum#CLOSED}. The port is
+     * released now. The descriptor number stays held by a dead socket until no connection over this socket
+     * remains, so that a call still on its way never reaches a descriptor the process has since reused; GIO
+     * closes it when the GSocket is finalized. Drops this wrapper's reference. Idempotent.
      */
     @Override
-    @Wraps("g_socket_close")
+    @Wraps({"g_socket_close", "gdtls_socket_shut"})
     public void close() {
         GSocket socket;
         try {
@@ -237,15 +244,37 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
             return;
         }
         try {
-            GError error = GErrors.slot();
-            Gio.g_socket_close(socket, error);
-            if (!error.isNull()) {
-                GErrors.take(error); // only a failing close(2) of our own fd: nothing the caller can act on
+            shut = true;
+            if (Gio.gdtls_socket_shut(socket) < 0) {
+                // no descriptor left for the dead socket: close as C would, the pollers are awake already
+                GError error = GErrors.slot();
+                Gio.g_socket_close(socket, error);
+                if (!error.isNull()) {
+                    GErrors.take(error);
+                }
             }
         } finally {
             handle.release();
             handle.close();
         }
+    }
+
+    /** True once {@link #close} has begun: calls failing on the socket from then on report CLOSED. */
+    boolean isShut() {
+        return shut;
+    }
+
+    /**
+     * What a call on this socket reports if close() pulled the socket from under it: CLOSED, as GIO reports
+     * after {@code g_socket_close}, instead of the dead socket's NOT_CONNECTED or BROKEN_PIPE.
+     */
+    GioException closedIfShut(GioException failure) {
+        if (!shut || failure instanceof IOErrorException io && io.code() == IOErrorEnum.CLOSED) {
+            return failure;
+        }
+        IOErrorException closed = new IOErrorException(IOErrorEnum.CLOSED.code(), "Socket is closed");
+        closed.initCause(failure);
+        return closed;
     }
 
     static InetAddress literal(InetSocketAddress address) {
