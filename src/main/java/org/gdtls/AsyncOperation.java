@@ -22,7 +22,8 @@ import org.gdtls.internal.glue.RawPointer;
  * from start to completion it holds a lease on its object and on the cancellable, and the callback registry
  * holds it (and through it the object's wrapper) strongly, so a wrapper dropped by the application stays valid
  * until GIO calls back. Cancelling the future cancels the GCancellable; GIO's {@code G_IO_ERROR_CANCELLED}
- * completes it with a {@link CancellationException}.
+ * completes it with a {@link CancellationException}. A future completed by anyone else (the application's
+ * {@code orTimeout}, a closing connection) cancels the GIO operation as well.
  */
 final class AsyncOperation<P extends Pointer, T> implements CallbackTarget {
     @FunctionalInterface
@@ -74,6 +75,12 @@ final class AsyncOperation<P extends Pointer, T> implements CallbackTarget {
         this.cancellable = cancellable == null ? new Cancellable() : cancellable;
         this.finisher = finisher;
         this.onEnd = onEnd;
+        // Completed by someone else than GIO (orTimeout, complete, a closing connection): GIO must stop too.
+        future.whenComplete((value, failure) -> {
+            if (stage.get() == STARTED && !released.get()) {
+                cancelNative();
+            }
+        });
     }
 
     /**

@@ -38,6 +38,17 @@ final class DatagramWatch implements CallbackTarget, Subscription {
         DatagramWatch watch = new DatagramWatch(pump, callback);
         Pointer ref = Gio.g_object_ref(datagramBased); // taken now, while the caller's lease guarantees the object
         int bits = IOCondition.toBits(conditions);
+        try {
+            attachOnPump(watch, ref, bits, cancellable);
+        } catch (RuntimeException shutDown) {
+            Gio.g_object_unref(ref); // the task will never run: nobody else would drop it
+            throw shutDown;
+        }
+        return watch;
+    }
+
+    private static void attachOnPump(DatagramWatch watch, Pointer ref, int bits, Cancellable cancellable) {
+        MainContextPump pump = watch.pump;
         pump.execute(() -> {
             watch.objectRef = ref;
             if (watch.ended.get()) {
@@ -52,6 +63,7 @@ final class DatagramWatch implements CallbackTarget, Subscription {
                 Gio.g_object_unref(ref);
                 throw closed; // reported by the pump
             }
+            pump.trackWatch(watch);
             long handle = CallbackDispatcher.register(watch);
             try {
                 watch.source = Gio.gdtls_datagram_source_attach(new GDatagramBased(ref), bits,
@@ -60,7 +72,6 @@ final class DatagramWatch implements CallbackTarget, Subscription {
                 Cancellable.release(cancellable); // the source took its own reference on the cancellable
             }
         });
-        return watch;
     }
 
     /** GDatagramBasedSourceFunc, on the pump's thread: nonzero keeps the source. */
@@ -94,7 +105,13 @@ final class DatagramWatch implements CallbackTarget, Subscription {
         }
     }
 
+    /** By the pump's thread as it stops: nobody would dispatch or destroy the source afterwards. */
+    void endOnPumpThread() {
+        end();
+    }
+
     private void end() {
+        pump.untrackWatch(this);
         if (ended.compareAndSet(false, true) && source != null) {
             Gio.gdtls_source_destroy(source); // GLib then drops the callback and releases the registry handle
             source = null;

@@ -180,6 +180,7 @@ public abstract sealed class DtlsConnection implements Closeable
             return;
         }
         try {
+            failPending(); // GIO's close would wait for their operations (a handshake up to 60 s): end them first
             GCancellable cancel = Cancellable.acquire(cancellable);
             try {
                 GError error = GErrors.slot();
@@ -250,13 +251,13 @@ public abstract sealed class DtlsConnection implements Closeable
             return CompletableFuture.failedFuture(pending);
         }
         try {
-            return AsyncOperation.start(pump, this, handle, cancellable,
+            return failedByClose(AsyncOperation.start(pump, this, handle, cancellable,
                     (conn, c, callback, data) -> Gio.g_dtls_connection_handshake_async(conn, ioPriority, c, callback, data),
                     (conn, result, error) -> {
                         Gio.g_dtls_connection_handshake_finish(conn, result, error);
                         checkIo(error);
                         return null;
-                    }, gate::endExplicit);
+                    }, gate::endExplicit));
         } catch (RuntimeException e) {
             gate.endExplicit();
             throw e;
@@ -271,14 +272,14 @@ public abstract sealed class DtlsConnection implements Closeable
     public CompletableFuture<Void> shutdownAsync(boolean read, boolean write, MainContextPump pump, int ioPriority,
                                                  Cancellable cancellable) {
         Objects.requireNonNull(pump, "pump");
-        return AsyncOperation.start(pump, this, handle, cancellable,
+        return failedByClose(AsyncOperation.start(pump, this, handle, cancellable,
                 (conn, c, callback, data) -> Gio.g_dtls_connection_shutdown_async(conn, read ? 1 : 0, write ? 1 : 0,
                         ioPriority, c, callback, data),
                 (conn, result, error) -> {
                     Gio.g_dtls_connection_shutdown_finish(conn, result, error);
                     checkIo(error);
                     return null;
-                }, null);
+                }, null));
     }
 
     /** {@link #closeAsync(MainContextPump, int, Cancellable)} on the default pump, default priority. */
@@ -371,16 +372,15 @@ public abstract sealed class DtlsConnection implements Closeable
         Objects.requireNonNull(pump, "pump");
         CompletableFuture<T> future = new CompletableFuture<>();
         pump.trackWaiting(future);
-        waiting.add(future);
-        future.whenComplete((value, failure) -> waiting.remove(future));
+        failedByClose(future);
         onPump(pump, future, () -> startWhenReady(pump, condition, attempt, future));
         return future;
     }
 
     private <T> void startWhenReady(MainContextPump pump, IOCondition condition, Attempt<T> attempt,
                                     CompletableFuture<T> future) {
-        if (future.isDone()
-                || gate.deferWhileExplicit(() -> onPump(pump, future, () -> startWhenReady(pump, condition, attempt, future)))
+        Runnable again = () -> onPump(pump, future, () -> startWhenReady(pump, condition, attempt, future));
+        if (future.isDone() || gate.deferWhileExplicit(again) || handshakeFirst(pump, future, again)
                 || settled(attempt, future)) {
             return;
         }
@@ -390,6 +390,35 @@ public abstract sealed class DtlsConnection implements Closeable
         } catch (IllegalStateException closed) {
             future.completeExceptionally(new IOErrorException(IOErrorEnum.CLOSED.code(), "Connection is closed"));
         }
+    }
+
+    /**
+     * Before the first I/O of a connection that never handshook: the handshake as a {@link #handshakeAsync}, then
+     * {@code again}. A non-blocking attempt would start GIO's implicit handshake instead, which nothing can
+     * track: it keeps the connection (and the pump's context) until a later call on the connection finishes it.
+     * The I/O future ending first (cancelled, timed out, closed) cancels the handshake. True if it took over.
+     */
+    private boolean handshakeFirst(MainContextPump pump, CompletableFuture<?> future, Runnable again) {
+        if (!gate.neverHandshaken()) {
+            return false;
+        }
+        CompletableFuture<Void> handshake;
+        try {
+            handshake = handshakeAsync(pump, Gio.G_PRIORITY_DEFAULT, null);
+        } catch (RuntimeException closedOrShutDown) {
+            future.completeExceptionally(closedOrShutDown);
+            return true;
+        }
+        future.whenComplete((value, failure) -> handshake.cancel(true));
+        handshake.whenComplete((value, failure) -> {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException c ? c.getCause() : failure;
+            if (cause == null || cause instanceof IOErrorException e && e.code() == IOErrorEnum.PENDING) {
+                again.run(); // handshaken, or another call started one first: the gate orders what follows
+            } else {
+                future.completeExceptionally(cause);
+            }
+        });
+        return true;
     }
 
     /** {@code task} on the pump's thread; if the pump is shut down, the future fails instead. */
@@ -989,14 +1018,26 @@ public abstract sealed class DtlsConnection implements Closeable
     }
 
     /** Runs once, when the last native call on a closed connection ends. */
+    /** Fails every pending handshakeAsync, shutdownAsync, receiveAsync and sendAsync with CLOSED. */
+    private void failPending() {
+        for (CompletableFuture<?> future : waiting) {
+            future.completeExceptionally(new IOErrorException(IOErrorEnum.CLOSED.code(), "Connection is closed"));
+        }
+    }
+
+    /** Tracks {@code future} until it ends, so that closing the connection fails it (and cancels its operation). */
+    private <T> CompletableFuture<T> failedByClose(CompletableFuture<T> future) {
+        waiting.add(future);
+        future.whenComplete((value, failure) -> waiting.remove(future));
+        return future;
+    }
+
     private void releaseNativeState() {
         for (Subscription watch : watches) {
             watch.close();
         }
         watches.clear();
-        for (CompletableFuture<?> future : waiting) {
-            future.completeExceptionally(new IOErrorException(IOErrorEnum.CLOSED.code(), "Connection is closed"));
-        }
+        failPending();
         signals.disconnectAll(new RawPointer(handle.address()));
         io.free();
     }

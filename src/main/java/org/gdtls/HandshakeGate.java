@@ -30,6 +30,7 @@ final class HandshakeGate {
     private MainContextPump explicitPump;   // an async handshake's pump
     private int ioInside;
     private boolean implicitMayHoldContext;
+    private boolean handshakeStarted;       // by an explicit handshake or by I/O (which may run it implicitly)
     private final List<Runnable> afterExplicit = new ArrayList<>();
 
     /** Before an explicit handshake enters GIO; {@code pump} is null for a sync handshake on this thread. */
@@ -44,6 +45,7 @@ final class HandshakeGate {
             throw pending("Non-blocking I/O started an implicit handshake; receive or send until it completes first");
         }
         explicitRunning = true;
+        handshakeStarted = true;
         explicitThread = pump == null ? Thread.currentThread() : null;
         explicitPump = pump;
     }
@@ -65,6 +67,11 @@ final class HandshakeGate {
         resumes.forEach(Runnable::run);
     }
 
+    /** No handshake was ever started on the connection, explicitly or by I/O. */
+    synchronized boolean neverHandshaken() {
+        return !handshakeStarted;
+    }
+
     /** If an explicit handshake runs, {@code resume} runs once it has ended (and true is returned). */
     synchronized boolean deferWhileExplicit(Runnable resume) {
         if (!explicitRunning) {
@@ -82,6 +89,7 @@ final class HandshakeGate {
         synchronized (this) {
             if (!explicitRunning) {
                 ioInside++;
+                handshakeStarted = true;
                 return timeout;
             }
         }
@@ -127,6 +135,7 @@ final class HandshakeGate {
                     }
                 }
                 ioInside++;
+                handshakeStarted = true;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -46,6 +46,8 @@ public final class MainContextPump implements AutoCloseable {
     private final Set<AsyncOperation<?, ?>> pending = ConcurrentHashMap.newKeySet();
     /** Futures of operations that wait on this pump without a GIO async call (receiveAsync, sendAsync). */
     private final Set<CompletableFuture<?>> waiting = ConcurrentHashMap.newKeySet();
+    /** Datagram sources on this pump's context: its thread ends them when it stops, or they would keep their object. */
+    private final Set<DatagramWatch> watches = ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     /** Orders execute() against shutdown: no invoke may reach the context after its last reference is dropped. */
@@ -153,7 +155,7 @@ public final class MainContextPump implements AutoCloseable {
      */
     boolean startIfRunning(Runnable start) {
         synchronized (lifecycle) {
-            if (!running) {
+            if (!running || shuttingDown.get()) {
                 return false;
             }
             start.run();
@@ -175,6 +177,14 @@ public final class MainContextPump implements AutoCloseable {
         future.whenComplete((value, failure) -> waiting.remove(future));
     }
 
+    void trackWatch(DatagramWatch watch) {
+        watches.add(watch);
+    }
+
+    void untrackWatch(DatagramWatch watch) {
+        watches.remove(watch);
+    }
+
     /** Operations started through this pump that have not completed. */
     public int pendingOperations() {
         return pending.size() + waiting.size();
@@ -186,8 +196,10 @@ public final class MainContextPump implements AutoCloseable {
      * An attached pump only stops accepting work (the application's loop keeps the context).
      */
     public void shutdown(long grace, TimeUnit unit) {
-        if (!shuttingDown.compareAndSet(false, true)) {
-            return;
+        synchronized (lifecycle) { // from now on no operation starts in GIO: each one started is in pending
+            if (!shuttingDown.compareAndSet(false, true)) {
+                return;
+            }
         }
         for (AsyncOperation<?, ?> op : pending) {
             op.cancelNative();
@@ -241,6 +253,9 @@ public final class MainContextPump implements AutoCloseable {
                 Gio.g_main_context_iteration(context, 1);
             }
             drainReadyDispatches();
+            for (DatagramWatch watch : watches) {
+                watch.endOnPumpThread(); // destroys the source, drops its object reference
+            }
         } catch (Throwable t) {
             CallbackErrors.report("pump " + Thread.currentThread().getName(), t);
         } finally {
