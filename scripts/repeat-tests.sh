@@ -19,7 +19,8 @@ rm -rf "$out"
 mkdir -p "$out"
 
 echo "repeat-tests: building once" >&2
-mvn -B -q -Dstyle.color=never -DskipTests test-compile "$@"
+mvn -B -Dstyle.color=never -DskipTests test-compile "$@" > "$out/build.log" 2>&1 \
+    || { tail -30 "$out/build.log" >&2; echo "repeat-tests: the build failed ($out/build.log)" >&2; exit 1; }
 
 for k in $(seq 1 "$runs"); do
   dir=$out/run-$k
@@ -60,7 +61,10 @@ for k in range(1, runs + 1):
                     failed.setdefault(name, []).append((k, kind, (message[0] if message else "")[:300]))
     # A JVM that died or timed out leaves no XML for its class: Maven's own output says so.
     log = open(f"{d}/mvn.log", errors="replace").read()
-    crashes = re.findall(r"(The forked VM terminated[^\n]*|There was a timeout[^\n]*|ExecutionException[^\n]*)", log)
+    # ...with the line after surefire's verdict, which says why.
+    crashes = [m.group(1) + ": " + m.group(2) for m in re.finditer(
+        r"^\[ERROR\] (The forked VM terminated[^\n]*|There was a timeout[^\n]*|There was an error in the forked "
+        r"process[^\n]*)\n\[ERROR\] ([^\n]*)", log, re.M)]
     for c in crashes:
         failed.setdefault("(surefire fork)", []).append((k, "crash", c[:300]))
     if status != "0" or failures or errors or crashes:
