@@ -5,8 +5,13 @@
 # time, and fails if anything did not come back or RSS grew more than the tolerance.
 #   scripts/soak.sh [--cycles N (10000)] [--datagrams M (1000000)] [--concurrency C (128)] [--warmup W (256)]
 #                   [--rss-tolerance-mb T (32)] [--sequential]
-# The default run takes about 15 minutes on 2 vCPUs (C and Java side by side; --sequential runs them one after the
-# other, which doubles that): a handshake takes ~300 ms in the backend and GLib's task pool runs ~14 cycles/s.
+# The default run took 17 minutes on 2 shared vCPUs (C and Java side by side, ~11 cycles/s each; --sequential runs
+# them one after the other, which doubles that): a handshake takes ~300 ms in the backend, and GLib's task pool
+# bounds how many run at once.
+# RSS tolerance: RSS starts high (~850 MB Java, ~500 MB C, most of it free memory glibc keeps in the arenas of the
+# handshake threads: malloc_trim(0) gives it back) and moves in steps when an arena grows, not per cycle; 32 MB
+# over 10 000 cycles is ~3 kB a cycle, so a steady leak of that much per cycle fails. Leaked GObjects, descriptors
+# and threads fail by count, without any tolerance.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 
