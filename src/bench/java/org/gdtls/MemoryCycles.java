@@ -173,7 +173,7 @@ public final class MemoryCycles {
      * keeps ({@code <total type="fast|rest" size=..>}); in use is the difference, plus the blocks it mapped on
      * their own ({@code <total type="mmap">}). -1 if unavailable.
      */
-    private static long mallocInUseBytes() {
+    static long mallocInUseBytes() {
         try {
             LibC libc = LibraryLoader.create(LibC.class).load("c");
             Path xml = Files.createTempFile("malloc-info", ".xml");

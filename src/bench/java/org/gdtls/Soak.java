@@ -1,0 +1,320 @@
+package org.gdtls;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import jnr.ffi.LibraryLoader;
+
+/**
+ * The soak (issue 11, scripts/soak.sh): many connect/handshake/close cycles and many datagrams in one JVM, then a
+ * check that file descriptors, threads and live GObjects are back to where they were, with RSS traced beside.
+ * {@code native/bench/bench_soak.c} does the same on plain libgio, step for step, so the two RSS traces can be compared.
+ *
+ * <p>Cycles run in batches of {@code concurrency} pairs: every pair's handshakes start at once (async, on one
+ * pump: the backend sleeps ~300 ms per handshake, so one at a time would take an hour for 10 000). Then each pair
+ * of the batch carries its share of the datagrams (client to server, sync, in windows of {@link #WINDOW} datagrams
+ * answered by one acknowledgement, so that no socket buffer overflows), each datagram numbered and checked. Then
+ * every pair is closed.
+ *
+ * <p>The start values are taken after a warm-up run of the same kind: a JVM and GLib start threads, open files and
+ * map memory once, on first use (JIT compiler threads, GLib's worker pools and thread-default contexts, the pump,
+ * GnuTLS's initialisation), and none of that is a leak. GObjects are counted by the tests' jnr-ffi oracle, which
+ * shares no code with the binding: it takes its own reference on every connection and socket the binding creates
+ * and on the certificate and database; once the binding closed them, the oracle's must be the last reference
+ * (otherwise the object counts as alive), and dropping it finalizes the object.
+ *
+ * <pre>Soak PKI_DIR CYCLES DATAGRAMS [CONCURRENCY (128)] [WARMUP CYCLES (256)]</pre>
+ * Prints one {@code key=value} per line; exits 1 when anything did not come back.
+ */
+public final class Soak {
+    static final int WINDOW = 32;
+    static final int DATAGRAM_BYTES = 512;
+    private static final Duration IO_TIMEOUT = Duration.ofSeconds(30);
+    private static final int TRACE_POINTS = 10;
+
+    private final Path pki;
+    private final int concurrency;
+    private final ByteBuffer[] window = new ByteBuffer[WINDOW];
+    private final ByteBuffer[] inbox = new ByteBuffer[WINDOW];
+    private final ByteBuffer ack = ByteBuffer.allocateDirect(16);
+    private long liveObjects;
+    private long datagramsSent;
+    private long sequence;
+
+    private Soak(Path pki, int concurrency) {
+        this.pki = pki;
+        this.concurrency = concurrency;
+        for (int i = 0; i < WINDOW; i++) {
+            window[i] = ByteBuffer.allocateDirect(DATAGRAM_BYTES);
+            inbox[i] = ByteBuffer.allocateDirect(DATAGRAM_BYTES + 64);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path pki = Path.of(args[0]);
+        int cycles = Integer.parseInt(args[1]);
+        long datagrams = Long.parseLong(args[2]);
+        int concurrency = args.length > 3 ? Integer.parseInt(args[3]) : 128;
+        int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 256;
+        if (cycles <= 0 || datagrams < 0 || concurrency <= 0 || warmup < 0) {
+            throw new IllegalArgumentException("cycles, concurrency > 0; datagrams, warmup >= 0");
+        }
+        System.exit(new Soak(pki, concurrency).run(cycles, datagrams, warmup) ? 0 : 1);
+    }
+
+    private boolean run(int cycles, long datagrams, int warmup) throws Exception {
+        long t0 = System.nanoTime();
+        TlsCertificate cert = TlsCertificate.fromFiles(pki.resolve("server.pem"), pki.resolve("server-key.pem"));
+        TlsDatabase trust = TlsDatabase.fromFile(pki.resolve("ca.pem"));
+        long certAddress = cert.handle.address();
+        long trustAddress = trust.handle.address();
+        GObjectOracle.ref(certAddress);
+        GObjectOracle.ref(trustAddress);
+        MainContextPump pump = MainContextPump.start("soak");
+
+        // Warm-up: the same work, in proportion, so that every one-time resource exists before the start values.
+        cycles(warmup, warmup == 0 ? 0 : Math.max(datagrams * warmup / cycles, WINDOW), pump, cert, trust);
+        long warmupObjects = liveObjects;
+        settle();
+        long fdsStart = fds();
+        long threadsStart = threads();
+        long rssStart = rssKb();
+        long mallocStart = mallocInUseBytes();
+        System.out.println("warmup_seconds=" + seconds(t0));
+
+        long t1 = System.nanoTime();
+        StringBuilder trace = new StringBuilder("0:" + rssStart);
+        // About TRACE_POINTS RSS samples, each after whole batches (so that every batch has `concurrency` pairs).
+        int step = ((cycles + TRACE_POINTS - 1) / TRACE_POINTS + concurrency - 1) / concurrency * concurrency;
+        long sentBefore = datagramsSent;
+        for (int done = 0; done < cycles; ) {
+            int n = Math.min(step, cycles - done);
+            // This slice's share of the datagrams: the first `datagrams % cycles` cycles carry one more.
+            long share = datagrams * (done + n) / cycles - datagrams * done / cycles;
+            cycles(n, share, pump, cert, trust);
+            done += n;
+            trace.append(' ').append(done).append(':').append(rssKb());
+        }
+        long runSeconds = seconds(t1);
+        long mainSent = datagramsSent - sentBefore;
+        long rssEnd = rssKb();
+        long mallocEnd = mallocInUseBytes();
+        // Back to the start? Idle GLib worker threads end after their pool's idle time (15 s), JIT compiler
+        // threads when the JIT is idle: wait up to a minute for threads and descriptors to come down.
+        long fdsEnd = fds();
+        long threadsEnd = threads();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while ((fdsEnd > fdsStart || threadsEnd > threadsStart) && System.nanoTime() < deadline) {
+            settle();
+            fdsEnd = fds();
+            threadsEnd = threads();
+        }
+        long rssTrimmed = trimmedRssKb();
+
+        pump.close();
+        cert.close();
+        trust.close();
+        checkLastReference(certAddress);
+        checkLastReference(trustAddress);
+
+        System.out.println("side=java");
+        System.out.println("cycles=" + cycles);
+        System.out.println("datagrams=" + mainSent);
+        System.out.println("datagram_bytes=" + DATAGRAM_BYTES);
+        System.out.println("concurrency=" + concurrency);
+        System.out.println("warmup_cycles=" + warmup);
+        System.out.println("warmup_live_gobjects=" + warmupObjects);
+        System.out.println("fds_start=" + fdsStart);
+        System.out.println("fds_end=" + fdsEnd);
+        System.out.println("threads_start=" + threadsStart);
+        System.out.println("threads_end=" + threadsEnd);
+        System.out.println("live_gobjects_start=0");
+        System.out.println("live_gobjects_end=" + liveObjects);
+        System.out.println("rss_start_kb=" + rssStart);
+        System.out.println("rss_end_kb=" + rssEnd);
+        System.out.println("rss_trace_kb=" + trace);
+        System.out.println("rss_after_malloc_trim_kb=" + rssTrimmed);
+        System.out.println("malloc_in_use_growth_kb="
+                + (mallocStart < 0 || mallocEnd < 0 ? "unavailable" : String.valueOf((mallocEnd - mallocStart) / 1024)));
+        System.out.println("run_seconds=" + runSeconds);
+        System.out.println("seconds=" + seconds(t0));
+        return fdsEnd <= fdsStart && threadsEnd <= threadsStart && liveObjects == 0 && mainSent == datagrams;
+    }
+
+    /** {@code count} cycles carrying {@code datagrams} datagrams between them, {@link #concurrency} at a time. */
+    private void cycles(int count, long datagrams, MainContextPump pump, TlsCertificate cert, TlsDatabase trust)
+            throws Exception {
+        for (int done = 0; done < count; ) {
+            int n = Math.min(concurrency, count - done);
+            List<Pair> batch = new ArrayList<>(n);
+            try {
+                for (int i = 0; i < n; i++) {
+                    batch.add(new Pair(cert, trust));
+                }
+                CompletableFuture<?>[] handshakes = new CompletableFuture<?>[2 * n];
+                for (int i = 0; i < n; i++) {
+                    handshakes[2 * i] = batch.get(i).server.handshakeAsync(pump, 0, null);
+                    handshakes[2 * i + 1] = batch.get(i).client.handshakeAsync(pump, 0, null);
+                }
+                CompletableFuture.allOf(handshakes).get(5, TimeUnit.MINUTES);
+                for (int i = 0; i < n; i++) {
+                    long share = datagrams * (done + i + 1) / count - datagrams * (done + i) / count;
+                    exchange(batch.get(i), share);
+                }
+            } finally {
+                for (Pair pair : batch) {
+                    pair.close();
+                }
+            }
+            for (Pair pair : batch) {
+                for (long address : pair.addresses) {
+                    checkLastReference(address);
+                }
+            }
+            done += n;
+        }
+    }
+
+    /** {@code count} numbered datagrams from client to server, in windows each answered by one acknowledgement. */
+    private void exchange(Pair pair, long count) throws GioException {
+        for (long left = count; left > 0; ) {
+            int n = (int) Math.min(WINDOW, left);
+            long first = sequence;
+            for (int i = 0; i < n; i++) {
+                long number = sequence++;
+                window[i].clear().putLong(number).putLong(~number).clear();
+            }
+            for (int sent = 0; sent < n; ) {
+                sent += pair.client.send(window, sent, n - sent, IO_TIMEOUT);
+            }
+            for (int got = 0; got < n; ) {
+                for (int i = got; i < n; i++) {
+                    inbox[i].clear();
+                }
+                int k = pair.server.receive(inbox, got, n - got, IO_TIMEOUT);
+                if (k <= 0) {
+                    throw new IllegalStateException("server: connection closed after " + got + " of " + n);
+                }
+                for (int i = got; i < got + k; i++) {
+                    ByteBuffer b = inbox[i].flip();
+                    long expected = first + i;
+                    if (b.remaining() != DATAGRAM_BYTES || b.getLong(0) != expected || b.getLong(8) != ~expected) {
+                        throw new IllegalStateException("datagram " + expected + " arrived damaged or out of order: "
+                                + b.remaining() + " bytes, number " + b.getLong(0));
+                    }
+                }
+                got += k;
+            }
+            ack.clear().putLong(first).flip();
+            pair.server.send(ack);
+            ack.clear();
+            if (pair.client.receive(ack, IO_TIMEOUT) != 8 || ack.getLong(0) != first) {
+                throw new IllegalStateException("acknowledgement of window " + first + " wrong");
+            }
+            left -= n;
+            datagramsSent += n;
+        }
+    }
+
+    /**
+     * After the binding closed the object: the oracle's reference must be the last; dropping it finalizes. GIO
+     * may still hold one for a moment (a finished GTask is unreferenced after its callback returned on the pump
+     * thread), so only a reference still there after a second counts as alive.
+     */
+    private void checkLastReference(long address) throws InterruptedException {
+        for (int i = 0; i < 100 && GObjectOracle.refCount(address) != 1; i++) {
+            Thread.sleep(10);
+        }
+        if (GObjectOracle.refCount(address) != 1) {
+            liveObjects++;
+        }
+        GObjectOracle.unref(address);
+    }
+
+    private static void settle() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc(); // a Cleaner would drop anything left unclosed; it must not pass for a leak or a release
+            Thread.sleep(300);
+        }
+    }
+
+    private static long seconds(long since) {
+        return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - since);
+    }
+
+    static long fds() throws Exception {
+        try (Stream<Path> entries = Files.list(Path.of("/proc/self/fd"))) {
+            return entries.count() - 1; // less the descriptor of the listing itself
+        }
+    }
+
+    /** Every thread of the process, the JVM's and GLib's alike. */
+    static long threads() throws Exception {
+        return status("Threads:");
+    }
+
+    static long rssKb() throws Exception {
+        return status("VmRSS:");
+    }
+
+    private static long status(String key) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith(key)) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no " + key + " in /proc/self/status");
+    }
+
+    /** Bytes in use by glibc malloc, read as MemoryCycles reads them; -1 if unavailable. */
+    private static long mallocInUseBytes() {
+        return MemoryCycles.mallocInUseBytes();
+    }
+
+    /** RSS after glibc's malloc_trim(0) gave free arena memory back: what part of the RSS is retained free memory. */
+    private static long trimmedRssKb() throws Exception {
+        LibraryLoader.create(MemoryCycles.LibC.class).load("c").malloc_trim(0);
+        return rssKb();
+    }
+
+    /** One client+server pair over connected loopback sockets, each GObject also referenced by the oracle. */
+    private static final class Pair {
+        final UdpSocket clientSocket;
+        final UdpSocket serverSocket;
+        final DtlsServerConnection server;
+        final DtlsClientConnection client;
+        final long[] addresses;
+
+        Pair(TlsCertificate cert, TlsDatabase trust) throws GioException {
+            InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+            serverSocket = UdpSocket.bind(loopback);
+            clientSocket = UdpSocket.bind(loopback);
+            serverSocket.connect(clientSocket.localAddress());
+            clientSocket.connect(serverSocket.localAddress());
+            server = DtlsServerConnection.create(serverSocket, cert);
+            client = DtlsClientConnection.create(clientSocket, "server.example.com");
+            client.setDatabase(trust);
+            addresses = new long[] {client.handle.address(), server.handle.address(), clientSocket.handle.address(),
+                    serverSocket.handle.address()};
+            for (long address : addresses) {
+                GObjectOracle.ref(address);
+            }
+        }
+
+        void close() throws GioException {
+            client.close();
+            server.close();
+            clientSocket.close();
+            serverSocket.close();
+        }
+    }
+}
