@@ -41,21 +41,30 @@ final class ChildJvm {
         }
         command.add(main.getName());
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(workDir.toFile()).start();
+        Result ended = finish(new ProcessBuilder(command).directory(workDir.toFile()).start(), timeoutSeconds);
+        List<Path> crashLogs;
+        try (Stream<Path> files = Files.list(workDir)) {
+            crashLogs = files.filter(f -> f.getFileName().toString().startsWith("hs_err")).toList();
+        }
+        return new Result(ended.exitCode(), ended.stdout(), ended.stderr(), crashLogs);
+    }
+
+    /**
+     * Waits for any child process within {@code timeoutSeconds}, reading its output meanwhile (a blocking read
+     * could outlive every timeout); at the timeout it kills the process and its descendants (exit code -1).
+     */
+    static Result finish(Process p, long timeoutSeconds) throws InterruptedException {
         CompletableFuture<String> out = drain(p.getInputStream());
         CompletableFuture<String> err = drain(p.getErrorStream());
         int exit;
         if (p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             exit = p.exitValue();
         } else {
+            p.descendants().forEach(ProcessHandle::destroyForcibly); // they hold the output pipes too
             p.destroyForcibly().waitFor();
             exit = -1;
         }
-        List<Path> crashLogs;
-        try (Stream<Path> files = Files.list(workDir)) {
-            crashLogs = files.filter(f -> f.getFileName().toString().startsWith("hs_err")).toList();
-        }
-        return new Result(exit, out.join(), err.join(), crashLogs);
+        return new Result(exit, out.join(), err.join(), List.of());
     }
 
     private static CompletableFuture<String> drain(java.io.InputStream in) {

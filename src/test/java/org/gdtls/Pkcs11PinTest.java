@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -32,12 +30,12 @@ class Pkcs11PinTest {
         } catch (IOException e) {
             throw new AssertionError("cannot run scripts/make-softhsm-token.sh", e);
         }
-        String uris = new String(token.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String errors = new String(token.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(token.waitFor(60, TimeUnit.SECONDS));
-        Assumptions.assumeFalse(token.exitValue() == 1 && errors.contains("install Debian package"),
+        ChildJvm.Result made = ChildJvm.finish(token, 60);
+        String uris = made.stdout();
+        String errors = made.stderr();
+        Assumptions.assumeFalse(made.exitCode() == 1 && errors.contains("install Debian package"),
                 "SoftHSM tools missing: " + errors);
-        assertEquals(0, token.exitValue(), errors);
+        assertEquals(0, made.exitCode(), "exit code (-1: killed after 60 s) " + errors);
         String certUri = value(uris, "CERT_URI=");
         String keyUri = value(uris, "KEY_URI=");
 
@@ -45,11 +43,9 @@ class Pkcs11PinTest {
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 Pkcs11Probe.class.getName(), certUri, keyUri);
         pb.environment().put("SOFTHSM2_CONF", dir.resolve("softhsm2.conf").toString());
-        Process probe = pb.start();
-        String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(probe.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(probe.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, probe.exitValue(), out + err);
+        ChildJvm.Result probe = ChildJvm.finish(pb.start(), 60);
+        String out = probe.stdout();
+        assertEquals(0, probe.exitCode(), "exit code (-1: killed after 60 s) " + out + probe.stderr());
         List<String> lines = out.lines().toList();
         assertTrue(lines.contains("SUBJECT CN=server.example.com"), out);
         assertTrue(lines.contains("HANDSHAKE DTLS_1_2"), out);
