@@ -35,8 +35,11 @@ class ParityTest {
         Files.deleteIfExists(REPORT);
     }
 
+    /** Every scenario; {@code -Dgdtls.parity.only=PREFIX} keeps those whose name starts with PREFIX. */
     static Stream<String> scenarios() {
-        return Stream.concat(GlibNetworkingCase.SCENARIOS.stream(), ParityScenario.SCENARIOS.stream());
+        String only = System.getProperty("gdtls.parity.only", "");
+        return Stream.of(GlibNetworkingCase.SCENARIOS, ParityScenario.SCENARIOS, HostileScenario.SCENARIOS)
+                .flatMap(List::stream).filter(s -> s.startsWith(only));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -63,6 +66,7 @@ class ParityTest {
         List<Long> created = new ArrayList<>();
         List<String> propertyMismatches = new ArrayList<>();
         Map<String, Object> viaJava = scenario.startsWith("connection/") ? GlibNetworkingCase.run(scenario, created)
+                : scenario.startsWith("hostile/") ? HostileScenario.run(scenario, created)
                 : ParityScenario.run(scenario, created, propertyMismatches);
         assertAllReleased(scenario, created);
         return new Observation(c, viaJava, propertyMismatches);
