@@ -59,12 +59,11 @@ final class ParityScenario {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("scenario", scenario);
-        CriticalCounter criticals = new CriticalCounter();
-        GLIB_LOGGERS.addHandler(criticals);
+        CriticalCounter criticals = CriticalCounter.attach();
         try {
             runCounted(scenario, created, propertyMismatches, serverCert, out, criticals);
         } finally {
-            GLIB_LOGGERS.removeHandler(criticals);
+            criticals.detach();
         }
         return out;
     }
@@ -125,8 +124,19 @@ final class ParityScenario {
     }
 
     /** Counts GLib CRITICAL messages, which the binding's log writer passes to java.util.logging as SEVERE. */
-    private static final class CriticalCounter extends Handler {
+    static final class CriticalCounter extends Handler {
         final AtomicInteger count = new AtomicInteger();
+
+        /** A counter listening from now until {@link #detach()}. */
+        static CriticalCounter attach() {
+            CriticalCounter counter = new CriticalCounter();
+            GLIB_LOGGERS.addHandler(counter);
+            return counter;
+        }
+
+        void detach() {
+            GLIB_LOGGERS.removeHandler(this);
+        }
 
         @Override
         public void publish(LogRecord record) {
