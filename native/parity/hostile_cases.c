@@ -42,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parity_criticals.h"
 #include "parity_json.h"
 
 #define SEED 0x2545F491u
@@ -342,15 +343,6 @@ connect_to (GSocket *sock, GSocketAddress *peer)
 
 /* ---------- the scenario ---------- */
 
-static gint criticals;
-
-static GLogWriterOutput
-counting_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
-{
-  if (level & G_LOG_LEVEL_CRITICAL)
-    g_atomic_int_inc (&criticals);
-  return g_log_writer_default (level, fields, n_fields, user_data);
-}
 
 static gboolean
 parse_name (const char *name, Kind *kind, Phase *phase)
@@ -455,7 +447,7 @@ run_hostile_case (const char *pki_dir, const char *name)
   Phase phase;
   if (!parse_name (name, &kind, &phase))
     return 2;
-  g_log_set_writer_func (counting_writer, NULL, NULL);
+  parity_count_criticals ();
   GError *error = NULL;
 
   GSocket *server_sock = bound_socket (), *client_sock = bound_socket ();
@@ -524,7 +516,7 @@ run_hostile_case (const char *pki_dir, const char *name)
                           relay.injected ? relay.injected : "\"none\"", client.handshake, server.handshake,
                           server_received ? server_received : "null", delivered ? delivered : "null",
                           unexpected ? unexpected : "null", reply_send ? reply_send : "null",
-                          client_received ? client_received : "null", g_atomic_int_get (&criticals));
+                          client_received ? client_received : "null", parity_criticals ());
   puts (out->str);
   fflush (stdout);
   g_string_free (out, TRUE);

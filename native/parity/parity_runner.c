@@ -18,6 +18,7 @@
 #include "gdtls_filter.h"
 #include "glib_networking_cases.h"
 #include "hostile_cases.h"
+#include "parity_criticals.h"
 #include "parity_json.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,17 +98,6 @@ typedef struct {
 static GMutex accept_lock;
 static GArray *accept_flags;
 
-/* GLib CRITICAL messages logged during the run (glib-networking 2.80+ logs one for every DTLS client connection
- * it constructs: g_tls_connection_base_constructed unrefs the NULL base-io-stream). Still printed, as usual. */
-static gint criticals;
-
-static GLogWriterOutput
-counting_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
-{
-  if (level & G_LOG_LEVEL_CRITICAL)
-    g_atomic_int_inc (&criticals);
-  return g_log_writer_default (level, fields, n_fields, user_data);
-}
 
 /* ---------- scenario table ---------- */
 
@@ -763,7 +753,7 @@ main (int argc, char **argv)
     }
 
   accept_flags = g_array_new (FALSE, FALSE, sizeof (int));
-  g_log_set_writer_func (counting_writer, NULL, NULL);
+  parity_count_criticals ();
 
   Side server = { 0 }, client = { 0 };
   server.sock = bound_udp_socket ();
@@ -871,7 +861,7 @@ main (int argc, char **argv)
                           peer_close_receive ? peer_close_receive : "null",
                           send_after_close ? send_after_close : "null",
                           own_receive_after ? own_receive_after : "null",
-                          again ? again : "null", sni ? sni : "null", g_atomic_int_get (&criticals));
+                          again ? again : "null", sni ? sni : "null", parity_criticals ());
   puts (out->str);
   fflush (stdout);
   g_string_free (out, TRUE);

@@ -354,7 +354,7 @@ final class HostileScenario {
             try {
                 n = conn.receive(new ByteBuffer[] {buf}, 0, 1, IO_TIMEOUT, null);
             } catch (GioException e) {
-                seen.add(error(e));
+                seen.add(ParityScenario.error(e));
                 break;
             }
             if (n == 0) {
@@ -381,7 +381,7 @@ final class HostileScenario {
             conn.send(new ByteBuffer[] {ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII))}, 0, 1, IO_TIMEOUT);
             return "ok";
         } catch (GioException e) {
-            return error(e);
+            return ParityScenario.error(e);
         }
     }
 
@@ -391,16 +391,5 @@ final class HostileScenario {
         } catch (GioException ignored) {
             // as in C: errors on close are not part of the observation
         }
-    }
-
-    private static String result(Exception failure) {
-        if (failure == null) {
-            return "ok";
-        }
-        return failure instanceof GioException g ? error(g) : failure.toString();
-    }
-
-    private static String error(GioException e) {
-        return e.domain() + ":" + e.rawCode();
     }
 }

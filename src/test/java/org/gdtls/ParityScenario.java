@@ -356,14 +356,15 @@ final class ParityScenario {
         }
     }
 
-    private static String result(Exception failure) {
+    /** A call's outcome as parity records write it: {@code ok}, or the GError's {@code domain:code}. */
+    static String result(Exception failure) {
         if (failure == null) {
             return "ok";
         }
         return failure instanceof GioException g ? error(g) : failure.toString();
     }
 
-    private static String error(GioException e) {
+    static String error(GioException e) {
         return e.domain() + ":" + e.rawCode();
     }
 }
