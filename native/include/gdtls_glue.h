@@ -12,7 +12,7 @@
 
 G_BEGIN_DECLS
 
-/* One kind per GLib callback shape; org.gdtls.internal.glue.CallbackKind mirrors these numbers. */
+/* One kind per GLib callback shape; org.gdtls.internal.glue.CallbackDispatcher reads these numbers (generated constants). */
 #define GDTLS_CALLBACK_RELEASE 0            /* GClosureNotify / GDestroyNotify: the handle is no longer used */
 #define GDTLS_CALLBACK_ACCEPT_CERTIFICATE 1 /* gboolean (*)(GTlsConnection*, GTlsCertificate*, GTlsCertificateFlags, gpointer) */
 #define GDTLS_CALLBACK_NOTIFY 2             /* void (*)(GObject*, GParamSpec*, gpointer) */

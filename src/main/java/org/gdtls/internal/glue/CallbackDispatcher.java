@@ -11,7 +11,7 @@ import org.gdtls.internal.gen.global.Gio;
  * JNI global reference; GLib's destroy notify ({@code GDTLS_CALLBACK_RELEASE}) removes the entry.
  *
  * <p>The registry holds {@link CallbackTarget}s strongly, so a target must not reach its own connection
- * strongly, or the registry becomes a GC root that keeps the connection alive (see {@code SignalTarget}).
+ * strongly, or the registry becomes a GC root that keeps the connection alive (see {@link WeakTarget}).
  */
 public final class CallbackDispatcher {
     public static final int RELEASE = Gio.GDTLS_CALLBACK_RELEASE;
