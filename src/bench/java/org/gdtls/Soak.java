@@ -124,27 +124,15 @@ public final class Soak {
         liveObjects.checkLastReference(certAddress);
         liveObjects.checkLastReference(trustAddress);
 
-        System.out.println("side=java");
-        System.out.println("cycles=" + cycles);
-        System.out.println("datagrams=" + mainSent);
-        System.out.println("datagram_bytes=" + DATAGRAM_BYTES);
-        System.out.println("concurrency=" + concurrency);
-        System.out.println("warmup_cycles=" + warmup);
-        System.out.println("warmup_live_gobjects=" + warmupObjects);
-        System.out.println("fds_start=" + fdsStart);
-        System.out.println("fds_end=" + fdsEnd);
-        System.out.println("threads_start=" + threadsStart);
-        System.out.println("threads_end=" + threadsEnd);
-        System.out.println("live_gobjects_start=0");
-        System.out.println("live_gobjects_end=" + liveObjects.count());
-        System.out.println("rss_start_kb=" + rssStart);
-        System.out.println("rss_end_kb=" + rssEnd);
-        System.out.println("rss_trace_kb=" + trace);
-        System.out.println("rss_after_malloc_trim_kb=" + rssTrimmed);
-        System.out.println("malloc_in_use_growth_kb="
-                + (mallocStart < 0 || mallocEnd < 0 ? "unavailable" : String.valueOf((mallocEnd - mallocStart) / 1024)));
-        System.out.println("run_seconds=" + runSeconds);
-        System.out.println("seconds=" + seconds(t0));
+        String mallocGrowthKb = mallocStart < 0 || mallocEnd < 0 ? "unavailable"
+                : String.valueOf((mallocEnd - mallocStart) / 1024);
+        printKeyValues("side", "java", "cycles", cycles, "datagrams", mainSent, "datagram_bytes", DATAGRAM_BYTES,
+                "concurrency", concurrency, "warmup_cycles", warmup, "warmup_live_gobjects", warmupObjects);
+        printKeyValues("fds_start", fdsStart, "fds_end", fdsEnd, "threads_start", threadsStart, "threads_end",
+                threadsEnd, "live_gobjects_start", 0, "live_gobjects_end", liveObjects.count());
+        printKeyValues("rss_start_kb", rssStart, "rss_end_kb", rssEnd, "rss_trace_kb", trace,
+                "rss_after_malloc_trim_kb", rssTrimmed, "malloc_in_use_growth_kb", mallocGrowthKb);
+        printKeyValues("run_seconds", runSeconds, "seconds", seconds(t0));
         return fdsEnd <= fdsStart && threadsEnd <= threadsStart && liveObjects.count() == 0 && mainSent == datagrams;
     }
 
@@ -213,6 +201,13 @@ public final class Soak {
             }
             left -= n;
             datagramsSent += n;
+        }
+    }
+
+    /** One {@code key=value} line for every two arguments, in the order given: the lines scripts/soak.sh reads. */
+    private static void printKeyValues(Object... keysAndValues) {
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            System.out.println(keysAndValues[i] + "=" + keysAndValues[i + 1]);
         }
     }
 
