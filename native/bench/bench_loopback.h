@@ -123,6 +123,42 @@ static inline void bench_pair_close(BenchPair *pair)
   g_object_unref(pair->server_socket);
 }
 
+typedef struct {
+  int done;
+  int failures;
+} BenchHandshakes;
+
+static inline void bench_on_handshake(GObject *source, GAsyncResult *result, gpointer data)
+{
+  BenchHandshakes *handshakes = data;
+  GError *error = NULL;
+  if (!g_dtls_connection_handshake_finish(G_DTLS_CONNECTION(source), result, &error)) {
+    fprintf(stderr, "handshake: %s\n", error->message);
+    g_error_free(error);
+    handshakes->failures++;
+  }
+  handshakes->done++;
+}
+
+/* The first `n` pairs' handshakes all started at once with g_dtls_connection_handshake_async, reporting to
+ * `context`, which this thread iterates until every one finished (as the Java side's one pump). Returns how many
+ * failed, each printed to stderr. */
+static inline int bench_pairs_handshake_async(BenchPair *pairs, int n, GMainContext *context)
+{
+  BenchHandshakes handshakes = { 0 };
+  g_main_context_push_thread_default(context); /* the async handshakes report to the context of the caller */
+  for (int i = 0; i < n; i++) {
+    g_dtls_connection_handshake_async(G_DTLS_CONNECTION(pairs[i].server), G_PRIORITY_DEFAULT, NULL,
+                                      bench_on_handshake, &handshakes);
+    g_dtls_connection_handshake_async(G_DTLS_CONNECTION(pairs[i].client), G_PRIORITY_DEFAULT, NULL,
+                                      bench_on_handshake, &handshakes);
+  }
+  while (handshakes.done < 2 * n)
+    g_main_context_iteration(context, TRUE);
+  g_main_context_pop_thread_default(context);
+  return handshakes.failures;
+}
+
 /* One datagram of `size` bytes from `buffer` through g_datagram_based_send_messages. */
 static inline void bench_send_one(GDatagramBased *conn, guint8 *buffer, gsize size)
 {

@@ -13,22 +13,14 @@
  *   gdtls-bench-soak PKI_DIR CYCLES DATAGRAMS [concurrency (128)] [warmup cycles (256)]
  * Prints one "key=value" per line; exits 1 when anything did not come back.
  */
-#include <dirent.h>
-#include <malloc.h>
-#include <string.h>
-
 #include "bench_loopback.h"
+#include "bench_process.h"
 #include "bench_stats.h"
 
 #define SOAK_WINDOW 32
 #define SOAK_DATAGRAM_BYTES 512
 #define SOAK_IO_TIMEOUT_US (30 * G_USEC_PER_SEC)
 #define SOAK_TRACE_POINTS 10
-
-typedef struct {
-  int done;
-  int failures;
-} Batch;
 
 static int live_objects;       /* weak-referenced and not finalized yet */
 static long long datagrams_sent;
@@ -44,69 +36,6 @@ static void watch(gpointer object)
 {
   g_atomic_int_inc(&live_objects);
   g_object_weak_ref(G_OBJECT(object), on_finalized, NULL);
-}
-
-static void on_handshake(GObject *source, GAsyncResult *result, gpointer data)
-{
-  Batch *batch = data;
-  GError *error = NULL;
-  if (!g_dtls_connection_handshake_finish(G_DTLS_CONNECTION(source), result, &error)) {
-    fprintf(stderr, "handshake: %s\n", error->message);
-    g_error_free(error);
-    batch->failures++;
-  }
-  batch->done++;
-}
-
-static long status_value(const char *key)
-{
-  FILE *f = fopen("/proc/self/status", "r");
-  char line[256];
-  long value = -1;
-  size_t n = strlen(key);
-  while (f != NULL && fgets(line, sizeof line, f) != NULL)
-    if (strncmp(line, key, n) == 0)
-      value = atol(line + n);
-  if (f != NULL)
-    fclose(f);
-  return value;
-}
-
-static long fds(void)
-{
-  DIR *dir = opendir("/proc/self/fd");
-  long n = -1; /* less the descriptor of the listing itself */
-  struct dirent *entry;
-  while (dir != NULL && (entry = readdir(dir)) != NULL)
-    if (entry->d_name[0] != '.')
-      n++;
-  if (dir != NULL)
-    closedir(dir);
-  return n;
-}
-
-/* Bytes glibc malloc handed out and did not get back, over all arenas (as bench_cycles.c and MemoryCycles). */
-static long long summary_value(const char *summary, const char *prefix)
-{
-  const char *at = strstr(summary, prefix);
-  const char *size = at == NULL ? NULL : strstr(at, "size=\"");
-  return size == NULL ? -1 : atoll(size + 6);
-}
-
-static long long malloc_in_use(void)
-{
-  char *text = NULL;
-  size_t length = 0;
-  FILE *stream = open_memstream(&text, &length);
-  malloc_info(0, stream);
-  fclose(stream);
-  const char *summary = g_strrstr(text, "</heap>");
-  long long in_use = -1;
-  if (summary != NULL)
-    in_use = summary_value(summary, "<system type=\"current\"") - summary_value(summary, "<total type=\"fast\"")
-             - summary_value(summary, "<total type=\"rest\"") + summary_value(summary, "<total type=\"mmap\"");
-  free(text);
-  return in_use;
 }
 
 /* Runs what is due on the context for a while: finished GTasks drop their references there. */
@@ -189,7 +118,6 @@ static void run_cycles(int count, long long datagrams, int concurrency, const Be
   BenchPair *pairs = g_new0(BenchPair, concurrency);
   for (int done = 0; done < count;) {
     int n = MIN(concurrency, count - done);
-    Batch batch = { 0 };
     for (int i = 0; i < n; i++) {
       bench_pair_create(&pairs[i], pki);
       watch(pairs[i].client);
@@ -197,17 +125,7 @@ static void run_cycles(int count, long long datagrams, int concurrency, const Be
       watch(pairs[i].client_socket);
       watch(pairs[i].server_socket);
     }
-    g_main_context_push_thread_default(context);
-    for (int i = 0; i < n; i++) {
-      g_dtls_connection_handshake_async(G_DTLS_CONNECTION(pairs[i].server), G_PRIORITY_DEFAULT, NULL, on_handshake,
-                                        &batch);
-      g_dtls_connection_handshake_async(G_DTLS_CONNECTION(pairs[i].client), G_PRIORITY_DEFAULT, NULL, on_handshake,
-                                        &batch);
-    }
-    while (batch.done < 2 * n)
-      g_main_context_iteration(context, TRUE);
-    g_main_context_pop_thread_default(context);
-    check(batch.failures == 0, "handshakes failed");
+    check(bench_pairs_handshake_async(pairs, n, context) == 0, "handshakes failed");
     for (int i = 0; i < n; i++)
       exchange(&pairs[i], datagrams * (done + i + 1) / count - datagrams * (done + i) / count);
     for (int i = 0; i < n; i++)
@@ -245,8 +163,8 @@ int main(int argc, char **argv)
   run_cycles(warmup, warmup == 0 ? 0 : MAX(datagrams * warmup / cycles, SOAK_WINDOW), concurrency, &pki);
   int warmup_objects = g_atomic_int_get(&live_objects) - 2;
   settle(900);
-  long fds_start = fds(), threads_start = status_value("Threads:"), rss_start = status_value("VmRSS:");
-  long long malloc_start = malloc_in_use();
+  long fds_start = bench_fds(), threads_start = bench_threads(), rss_start = bench_rss_kb();
+  long long malloc_start = bench_malloc_in_use();
   printf("warmup_seconds=%.0f\n", (bench_now_ns() - t0) / 1e9);
 
   gint64 t1 = bench_now_ns();
@@ -259,21 +177,21 @@ int main(int argc, char **argv)
     int n = MIN(step, cycles - done);
     run_cycles(n, datagrams * (done + n) / cycles - datagrams * done / cycles, concurrency, &pki);
     done += n;
-    g_string_append_printf(trace, " %d:%ld", done, status_value("VmRSS:"));
+    g_string_append_printf(trace, " %d:%ld", done, bench_rss_kb());
   }
   double run_seconds = (bench_now_ns() - t1) / 1e9;
   long long main_sent = datagrams_sent - sent_before;
-  long rss_end = status_value("VmRSS:");
-  long long malloc_end = malloc_in_use();
+  long rss_end = bench_rss_kb();
+  long long malloc_end = bench_malloc_in_use();
   /* Idle GLib worker threads end after their pool's idle time (15 s): wait up to a minute, as the Java side. */
-  long fds_end = fds(), threads_end = status_value("Threads:");
+  long fds_end = bench_fds(), threads_end = bench_threads();
   for (int i = 0; i < 66 && (fds_end > fds_start || threads_end > threads_start); i++) {
     settle(900);
-    fds_end = fds();
-    threads_end = status_value("Threads:");
+    fds_end = bench_fds();
+    threads_end = bench_threads();
   }
   malloc_trim(0);
-  long rss_trimmed = status_value("VmRSS:");
+  long rss_trimmed = bench_rss_kb();
 
   g_main_context_unref(context);
   bench_pki_free(&pki);

@@ -1,21 +1,18 @@
 package org.gdtls;
 
+import static org.gdtls.ProcessProbe.mallocInUseBytes;
+import static org.gdtls.ProcessProbe.rssKb;
+
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import javax.management.ObjectName;
-
-import jnr.ffi.LibraryLoader;
 
 /**
  * S7 memory check: many connect/handshake/close cycles, {@code concurrency} pairs at once (async handshakes
@@ -37,10 +34,9 @@ import jnr.ffi.LibraryLoader;
  * <pre>MemoryCycles CYCLES [CONCURRENCY (128)] [WARMUP CYCLES (CONCURRENCY * 4)]</pre>
  */
 public final class MemoryCycles {
-    private static final String SERVER_IDENTITY = "server.example.com";
     private static final int TRACE_EVERY = 1024;
 
-    private long liveObjects;
+    private final LiveGObjects liveObjects = new LiveGObjects();
 
     public static void main(String[] args) throws Exception {
         int cycles = Integer.parseInt(args[0]);
@@ -77,8 +73,8 @@ public final class MemoryCycles {
         pump.close();
         cert.close();
         trust.close();
-        checkLastReference(certAddress);
-        checkLastReference(trustAddress);
+        liveObjects.checkLastReference(certAddress);
+        liveObjects.checkLastReference(trustAddress);
 
         System.out.println("scenario=connect/handshake/close cycles, async handshakes on one pump");
         System.out.println("cycles=" + cycles);
@@ -92,7 +88,7 @@ public final class MemoryCycles {
                 : String.valueOf((mallocAfter - mallocBefore) / 1024)));
         System.out.println("rss_every_1024_cycles_kb=" + trace);
         System.out.println("rss_after_malloc_trim_kb=" + (rssTrimmed < 0 ? "unavailable" : String.valueOf(rssTrimmed)));
-        System.out.println("live_gobjects=" + liveObjects);
+        System.out.println("live_gobjects=" + liveObjects.count());
         System.out.println("live_gobjects_how=jnr-ffi oracle: ref count left on every connection, socket,"
                 + " certificate and database the binding created");
         System.out.println("seconds=" + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
@@ -102,117 +98,33 @@ public final class MemoryCycles {
             throws Exception {
         for (int done = 0; done < count; ) {
             int n = Math.min(concurrency, count - done);
-            List<Cycle> batch = new ArrayList<>(n);
+            List<OraclePair> batch = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                batch.add(new Cycle(cert, trust));
+                batch.add(new OraclePair(cert, trust));
             }
-            CompletableFuture<?>[] handshakes = new CompletableFuture<?>[2 * n];
-            for (int i = 0; i < n; i++) {
-                handshakes[2 * i] = batch.get(i).server.handshakeAsync(pump, 0, null);
-                handshakes[2 * i + 1] = batch.get(i).client.handshakeAsync(pump, 0, null);
+            OraclePair.handshakeAll(batch, pump);
+            for (OraclePair pair : batch) {
+                pair.close();
             }
-            CompletableFuture.allOf(handshakes).get(5, TimeUnit.MINUTES);
-            for (Cycle cycle : batch) {
-                cycle.close();
-            }
-            for (Cycle cycle : batch) {
-                for (long address : cycle.addresses) {
-                    checkLastReference(address);
-                }
+            for (OraclePair pair : batch) {
+                pair.checkReleased(liveObjects);
             }
             done += n;
         }
     }
 
-    /**
-     * After the binding closed the object: the oracle's reference must be the last; dropping it finalizes. GIO
-     * may still hold one for a moment (a finished GTask is unreferenced after its callback returned on the
-     * pump thread), so only a reference still there after a second counts as live.
-     */
-    private void checkLastReference(long address) throws InterruptedException {
-        for (int i = 0; i < 100 && GObjectOracle.refCount(address) != 1; i++) {
-            Thread.sleep(10);
-        }
-        if (GObjectOracle.refCount(address) != 1) {
-            liveObjects++;
-        }
-        GObjectOracle.unref(address);
-    }
-
     private static long settledRssKb() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            System.gc(); // lets a Cleaner drop anything left unclosed, so it is not mistaken for growth
-            Thread.sleep(200);
-        }
+        ProcessProbe.settle(200);
         return rssKb();
-    }
-
-    private static long rssKb() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        throw new IllegalStateException("no VmRSS in /proc/self/status");
-    }
-
-    /** The libc functions malloc_info needs, bound by jnr-ffi (shares no code with the binding). */
-    public interface LibC {
-        jnr.ffi.Pointer fopen(String path, String mode);
-
-        int malloc_info(int options, jnr.ffi.Pointer stream);
-
-        int fclose(jnr.ffi.Pointer stream);
-
-        int malloc_trim(long pad);
-    }
-
-    /**
-     * Bytes malloc has handed out and not got back, over all arenas: glibc's malloc_info reports, per arena and
-     * in total, the memory it got from the system ({@code <system type="current">}) and the free chunks it
-     * keeps ({@code <total type="fast|rest" size=..>}); in use is the difference, plus the blocks it mapped on
-     * their own ({@code <total type="mmap">}). -1 if unavailable.
-     */
-    static long mallocInUseBytes() {
-        try {
-            LibC libc = LibraryLoader.create(LibC.class).load("c");
-            Path xml = Files.createTempFile("malloc-info", ".xml");
-            try {
-                jnr.ffi.Pointer stream = libc.fopen(xml.toString(), "w");
-                libc.malloc_info(0, stream);
-                libc.fclose(stream);
-                String info = Files.readString(xml);
-                String totals = info.substring(info.lastIndexOf("</heap>")); // the summary after the last arena
-                long system = firstLong(totals, "<system type=\"current\" size=\"(\\d+)\"");
-                long free = firstLong(totals, "<total type=\"fast\" count=\"\\d+\" size=\"(\\d+)\"")
-                        + firstLong(totals, "<total type=\"rest\" count=\"\\d+\" size=\"(\\d+)\"");
-                // Large blocks are mapped one by one and counted apart from the arenas.
-                long mmapped = firstLong(totals, "<total type=\"mmap\" count=\"\\d+\" size=\"(\\d+)\"");
-                return system - free + mmapped;
-            } finally {
-                Files.deleteIfExists(xml);
-            }
-        } catch (Exception | LinkageError e) {
-            return -1;
-        }
     }
 
     /** RSS after glibc's malloc_trim(0) returned the free memory of every arena to the system; -1 if unavailable. */
     private static long trimmedRssKb() {
         try {
-            LibraryLoader.create(LibC.class).load("c").malloc_trim(0);
-            return rssKb();
+            return ProcessProbe.rssAfterMallocTrimKb();
         } catch (Exception | LinkageError e) {
             return -1;
         }
-    }
-
-    private static long firstLong(String text, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(text);
-        if (!m.find()) {
-            throw new IllegalStateException("malloc_info: no match for " + regex);
-        }
-        return Long.parseLong(m.group(1));
     }
 
     /** jcmd VM.native_memory through the DiagnosticCommand MBean; null without -XX:NativeMemoryTracking. */
@@ -239,38 +151,5 @@ public final class MemoryCycles {
 
     private static Path pki(String name) throws URISyntaxException {
         return Path.of(MemoryCycles.class.getResource("/org/gdtls/pki/" + name).toURI());
-    }
-
-    /** One client+server pair over connected loopback sockets, each GObject also referenced by the oracle. */
-    private static final class Cycle {
-        final UdpSocket clientSocket;
-        final UdpSocket serverSocket;
-        final DtlsServerConnection server;
-        final DtlsClientConnection client;
-        final long[] addresses;
-
-        Cycle(TlsCertificate cert, TlsDatabase trust) throws GioException {
-            InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-            serverSocket = UdpSocket.bind(loopback);
-            clientSocket = UdpSocket.bind(loopback);
-            serverSocket.connect(clientSocket.localAddress());
-            clientSocket.connect(serverSocket.localAddress());
-            server = DtlsServerConnection.create(serverSocket, cert);
-            client = DtlsClientConnection.create(clientSocket, SERVER_IDENTITY);
-            client.setDatabase(trust);
-            // Connections first: each holds a reference on its base socket until it is finalized.
-            addresses = new long[] {client.handle.address(), server.handle.address(), clientSocket.handle.address(),
-                    serverSocket.handle.address()};
-            for (long address : addresses) {
-                GObjectOracle.ref(address);
-            }
-        }
-
-        void close() throws Exception {
-            client.close();
-            server.close();
-            clientSocket.close();
-            serverSocket.close();
-        }
     }
 }

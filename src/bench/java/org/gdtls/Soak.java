@@ -1,18 +1,16 @@
 package org.gdtls;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import static org.gdtls.ProcessProbe.fds;
+import static org.gdtls.ProcessProbe.mallocInUseBytes;
+import static org.gdtls.ProcessProbe.rssKb;
+import static org.gdtls.ProcessProbe.threads;
+
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-
-import jnr.ffi.LibraryLoader;
 
 /**
  * The soak (issue 11, scripts/soak.sh): many connect/handshake/close cycles and many datagrams in one JVM, then a
@@ -46,7 +44,7 @@ public final class Soak {
     private final ByteBuffer[] window = new ByteBuffer[WINDOW];
     private final ByteBuffer[] inbox = new ByteBuffer[WINDOW];
     private final ByteBuffer ack = ByteBuffer.allocateDirect(16);
-    private long liveObjects;
+    private final LiveGObjects liveObjects = new LiveGObjects();
     private long datagramsSent;
     private long sequence;
 
@@ -83,7 +81,7 @@ public final class Soak {
 
         // Warm-up: the same work, in proportion, so that every one-time resource exists before the start values.
         cycles(warmup, warmup == 0 ? 0 : Math.max(datagrams * warmup / cycles, WINDOW), pump, cert, trust);
-        long warmupObjects = liveObjects;
+        long warmupObjects = liveObjects.count();
         settle();
         long fdsStart = fds();
         long threadsStart = threads();
@@ -118,36 +116,24 @@ public final class Soak {
             fdsEnd = fds();
             threadsEnd = threads();
         }
-        long rssTrimmed = trimmedRssKb();
+        long rssTrimmed = ProcessProbe.rssAfterMallocTrimKb();
 
         pump.close();
         cert.close();
         trust.close();
-        checkLastReference(certAddress);
-        checkLastReference(trustAddress);
+        liveObjects.checkLastReference(certAddress);
+        liveObjects.checkLastReference(trustAddress);
 
-        System.out.println("side=java");
-        System.out.println("cycles=" + cycles);
-        System.out.println("datagrams=" + mainSent);
-        System.out.println("datagram_bytes=" + DATAGRAM_BYTES);
-        System.out.println("concurrency=" + concurrency);
-        System.out.println("warmup_cycles=" + warmup);
-        System.out.println("warmup_live_gobjects=" + warmupObjects);
-        System.out.println("fds_start=" + fdsStart);
-        System.out.println("fds_end=" + fdsEnd);
-        System.out.println("threads_start=" + threadsStart);
-        System.out.println("threads_end=" + threadsEnd);
-        System.out.println("live_gobjects_start=0");
-        System.out.println("live_gobjects_end=" + liveObjects);
-        System.out.println("rss_start_kb=" + rssStart);
-        System.out.println("rss_end_kb=" + rssEnd);
-        System.out.println("rss_trace_kb=" + trace);
-        System.out.println("rss_after_malloc_trim_kb=" + rssTrimmed);
-        System.out.println("malloc_in_use_growth_kb="
-                + (mallocStart < 0 || mallocEnd < 0 ? "unavailable" : String.valueOf((mallocEnd - mallocStart) / 1024)));
-        System.out.println("run_seconds=" + runSeconds);
-        System.out.println("seconds=" + seconds(t0));
-        return fdsEnd <= fdsStart && threadsEnd <= threadsStart && liveObjects == 0 && mainSent == datagrams;
+        String mallocGrowthKb = mallocStart < 0 || mallocEnd < 0 ? "unavailable"
+                : String.valueOf((mallocEnd - mallocStart) / 1024);
+        printKeyValues("side", "java", "cycles", cycles, "datagrams", mainSent, "datagram_bytes", DATAGRAM_BYTES,
+                "concurrency", concurrency, "warmup_cycles", warmup, "warmup_live_gobjects", warmupObjects);
+        printKeyValues("fds_start", fdsStart, "fds_end", fdsEnd, "threads_start", threadsStart, "threads_end",
+                threadsEnd, "live_gobjects_start", 0, "live_gobjects_end", liveObjects.count());
+        printKeyValues("rss_start_kb", rssStart, "rss_end_kb", rssEnd, "rss_trace_kb", trace,
+                "rss_after_malloc_trim_kb", rssTrimmed, "malloc_in_use_growth_kb", mallocGrowthKb);
+        printKeyValues("run_seconds", runSeconds, "seconds", seconds(t0));
+        return fdsEnd <= fdsStart && threadsEnd <= threadsStart && liveObjects.count() == 0 && mainSent == datagrams;
     }
 
     /** {@code count} cycles carrying {@code datagrams} datagrams between them, {@link #concurrency} at a time. */
@@ -155,37 +141,30 @@ public final class Soak {
             throws Exception {
         for (int done = 0; done < count; ) {
             int n = Math.min(concurrency, count - done);
-            List<Pair> batch = new ArrayList<>(n);
+            List<OraclePair> batch = new ArrayList<>(n);
             try {
                 for (int i = 0; i < n; i++) {
-                    batch.add(new Pair(cert, trust));
+                    batch.add(new OraclePair(cert, trust));
                 }
-                CompletableFuture<?>[] handshakes = new CompletableFuture<?>[2 * n];
-                for (int i = 0; i < n; i++) {
-                    handshakes[2 * i] = batch.get(i).server.handshakeAsync(pump, 0, null);
-                    handshakes[2 * i + 1] = batch.get(i).client.handshakeAsync(pump, 0, null);
-                }
-                CompletableFuture.allOf(handshakes).get(5, TimeUnit.MINUTES);
+                OraclePair.handshakeAll(batch, pump);
                 for (int i = 0; i < n; i++) {
                     long share = datagrams * (done + i + 1) / count - datagrams * (done + i) / count;
                     exchange(batch.get(i), share);
                 }
             } finally {
-                for (Pair pair : batch) {
+                for (OraclePair pair : batch) {
                     pair.close();
                 }
             }
-            for (Pair pair : batch) {
-                for (long address : pair.addresses) {
-                    checkLastReference(address);
-                }
+            for (OraclePair pair : batch) {
+                pair.checkReleased(liveObjects);
             }
             done += n;
         }
     }
 
     /** {@code count} numbered datagrams from client to server, in windows each answered by one acknowledgement. */
-    private void exchange(Pair pair, long count) throws GioException {
+    private void exchange(OraclePair pair, long count) throws GioException {
         for (long left = count; left > 0; ) {
             int n = (int) Math.min(WINDOW, left);
             long first = sequence;
@@ -225,96 +204,18 @@ public final class Soak {
         }
     }
 
-    /**
-     * After the binding closed the object: the oracle's reference must be the last; dropping it finalizes. GIO
-     * may still hold one for a moment (a finished GTask is unreferenced after its callback returned on the pump
-     * thread), so only a reference still there after a second counts as alive.
-     */
-    private void checkLastReference(long address) throws InterruptedException {
-        for (int i = 0; i < 100 && GObjectOracle.refCount(address) != 1; i++) {
-            Thread.sleep(10);
+    /** One {@code key=value} line for every two arguments, in the order given: the lines scripts/soak.sh reads. */
+    private static void printKeyValues(Object... keysAndValues) {
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            System.out.println(keysAndValues[i] + "=" + keysAndValues[i + 1]);
         }
-        if (GObjectOracle.refCount(address) != 1) {
-            liveObjects++;
-        }
-        GObjectOracle.unref(address);
     }
 
     private static void settle() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc(); // a Cleaner would drop anything left unclosed; it must not pass for a leak or a release
-            Thread.sleep(300);
-        }
+        ProcessProbe.settle(300);
     }
 
     private static long seconds(long since) {
         return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - since);
-    }
-
-    static long fds() throws Exception {
-        try (Stream<Path> entries = Files.list(Path.of("/proc/self/fd"))) {
-            return entries.count() - 1; // less the descriptor of the listing itself
-        }
-    }
-
-    /** Every thread of the process, the JVM's and GLib's alike. */
-    static long threads() throws Exception {
-        return status("Threads:");
-    }
-
-    static long rssKb() throws Exception {
-        return status("VmRSS:");
-    }
-
-    private static long status(String key) throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith(key)) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        throw new IllegalStateException("no " + key + " in /proc/self/status");
-    }
-
-    /** Bytes in use by glibc malloc, read as MemoryCycles reads them; -1 if unavailable. */
-    private static long mallocInUseBytes() {
-        return MemoryCycles.mallocInUseBytes();
-    }
-
-    /** RSS after glibc's malloc_trim(0) gave free arena memory back: what part of the RSS is retained free memory. */
-    private static long trimmedRssKb() throws Exception {
-        LibraryLoader.create(MemoryCycles.LibC.class).load("c").malloc_trim(0);
-        return rssKb();
-    }
-
-    /** One client+server pair over connected loopback sockets, each GObject also referenced by the oracle. */
-    private static final class Pair {
-        final UdpSocket clientSocket;
-        final UdpSocket serverSocket;
-        final DtlsServerConnection server;
-        final DtlsClientConnection client;
-        final long[] addresses;
-
-        Pair(TlsCertificate cert, TlsDatabase trust) throws GioException {
-            InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-            serverSocket = UdpSocket.bind(loopback);
-            clientSocket = UdpSocket.bind(loopback);
-            serverSocket.connect(clientSocket.localAddress());
-            clientSocket.connect(serverSocket.localAddress());
-            server = DtlsServerConnection.create(serverSocket, cert);
-            client = DtlsClientConnection.create(clientSocket, "server.example.com");
-            client.setDatabase(trust);
-            addresses = new long[] {client.handle.address(), server.handle.address(), clientSocket.handle.address(),
-                    serverSocket.handle.address()};
-            for (long address : addresses) {
-                GObjectOracle.ref(address);
-            }
-        }
-
-        void close() throws GioException {
-            client.close();
-            server.close();
-            clientSocket.close();
-            serverSocket.close();
-        }
     }
 }
