@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.bytedeco.javacpp.BytePointer;
@@ -411,7 +412,7 @@ public abstract sealed class DtlsConnection implements Closeable
         }
         future.whenComplete((value, failure) -> handshake.cancel(true));
         handshake.whenComplete((value, failure) -> {
-            Throwable cause = failure instanceof java.util.concurrent.CompletionException c ? c.getCause() : failure;
+            Throwable cause = failure instanceof CompletionException c ? c.getCause() : failure;
             if (cause == null || cause instanceof IOErrorException e && e.code() == IOErrorEnum.PENDING) {
                 again.run(); // handshaken, or another call started one first: the gate orders what follows
             } else {
@@ -1017,7 +1018,6 @@ public abstract sealed class DtlsConnection implements Closeable
         return ref == null ? null : ref.get();
     }
 
-    /** Runs once, when the last native call on a closed connection ends. */
     /** Fails every pending handshakeAsync, shutdownAsync, receiveAsync and sendAsync with CLOSED. */
     private void failPending() {
         for (CompletableFuture<?> future : waiting) {
@@ -1032,6 +1032,7 @@ public abstract sealed class DtlsConnection implements Closeable
         return future;
     }
 
+    /** Runs once, when the last native call on a closed connection ends. */
     private void releaseNativeState() {
         for (Subscription watch : watches) {
             watch.close();

@@ -1,8 +1,10 @@
 package org.gdtls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.ref.WeakReference;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -89,7 +91,7 @@ class PendingOperationEndingsTest {
     void aDroppedConnectionEndsWithThePumpAndIsCollected(Kind kind) throws Exception {
         try (Setup s = Setup.create(kind)) {
             long address = s.client.handle.address();
-            java.lang.ref.WeakReference<DtlsClientConnection> wrapper = new java.lang.ref.WeakReference<>(s.client);
+            WeakReference<DtlsClientConnection> wrapper = new WeakReference<>(s.client);
             int registered = CallbackDispatcher.registeredCount();
             GObjectOracle.ref(address); // to watch the GObject once the wrapper is gone
             Pending p = s.start(kind);
@@ -114,7 +116,7 @@ class PendingOperationEndingsTest {
         try (Setup s = Setup.create(kind)) {
             Pending p = s.start(kind);
             p.future.orTimeout(200, TimeUnit.MILLISECONDS);
-            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+            ExecutionException e = assertThrows(ExecutionException.class,
                     () -> p.future.get(30, TimeUnit.SECONDS));
             assertTrue(e.getCause() instanceof TimeoutException, e.getCause().toString());
             s.assertPumpIdle(); // the GIO operation was cancelled and reported back
