@@ -20,6 +20,7 @@ import org.gdtls.internal.gen.global.Gio;
 import org.gdtls.internal.glue.CStrings;
 import org.gdtls.internal.glue.GErrors;
 import org.gdtls.internal.glue.NativeLibrary;
+import org.gdtls.internal.glue.ServerIdentity;
 
 /** A {@code GDtlsClientConnection}: the client side of DTLS over a connected UDP socket. */
 public final class DtlsClientConnection extends DtlsConnection {

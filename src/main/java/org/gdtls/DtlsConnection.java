@@ -9,31 +9,32 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
+import org.gdtls.internal.async.AsyncOperation;
+import org.gdtls.internal.async.DatagramWatch;
+import org.gdtls.internal.async.Deadlines;
+import org.gdtls.internal.async.PendingFutures;
+import org.gdtls.internal.async.PumpLoop;
+import org.gdtls.internal.datagram.DatagramIo;
+import org.gdtls.internal.datagram.ReadyRetry;
 import org.gdtls.internal.gen.GByteArray;
 import org.gdtls.internal.gen.GCancellable;
 import org.gdtls.internal.gen.GDatagramBased;
 import org.gdtls.internal.gen.GDtlsConnection;
 import org.gdtls.internal.gen.GError;
 import org.gdtls.internal.gen.GSocket;
-import org.gdtls.internal.gen.GTlsCertificate;
-import org.gdtls.internal.gen.GTlsDatabase;
 import org.gdtls.internal.gen.global.Gio;
 import org.gdtls.internal.glue.CStrings;
-import org.gdtls.internal.glue.CallbackDispatcher;
-import org.gdtls.internal.glue.CallbackErrors;
 import org.gdtls.internal.glue.GErrors;
 import org.gdtls.internal.glue.GProperties;
-import org.gdtls.internal.glue.InternedStrings;
+import org.gdtls.internal.glue.NativeCancellable;
 import org.gdtls.internal.glue.NativeLibrary;
 import org.gdtls.internal.glue.ObjectHandle;
-import org.gdtls.internal.glue.RawPointer;
-import org.gdtls.internal.glue.SignalConnections;
+import org.gdtls.internal.signal.ConnectionSignals;
 
 /**
  * A {@code GDtlsConnection}: DTLS over a datagram base socket, as GIO's TLS backend (glib-networking, GnuTLS)
@@ -53,24 +54,21 @@ public abstract sealed class DtlsConnection implements Closeable
 
     final ObjectHandle<GDtlsConnection> handle;
     private volatile TlsInteraction interaction; // kept alive as long as the GObject may call it
-    private final GDatagramBased datagramBased; // the same object, typed for the g_datagram_based_* calls
-    private final SignalConnections<DtlsConnection> signals;
-    private final DatagramIo io = new DatagramIo();
+    private final DatagramIo io;
+    private final ConnectionSignals signals;
+    private final ReadyRetry retry;
     private final Set<Subscription> watches = ConcurrentHashMap.newKeySet();
-    /** receiveAsync/sendAsync futures not yet complete: closing the connection fails them with CLOSED. */
-    private final Set<CompletableFuture<?>> waiting = ConcurrentHashMap.newKeySet();
-    /** Keeps explicit handshakes and I/O apart where glib-networking would abort the process. */
-    private final HandshakeGate gate = new HandshakeGate();
-    /** The base transport's wrapper: a call it fails because the socket was closed under it reports CLOSED. */
-    private final DatagramTransport base;
+    /** Futures not yet complete that closing the connection fails with CLOSED (and so cancels their operation). */
+    private final PendingFutures endedByClose = new PendingFutures();
 
     DtlsConnection(GDatagramBased owned, String what, DatagramTransport base) {
-        this.base = base;
         long address = owned.address();
         this.handle = new ObjectHandle<>(this, new GDtlsConnection(owned), what, () -> LIVE.remove(address));
-        LIVE.put(address, new WeakReference<>(this));
-        this.datagramBased = owned;
-        this.signals = new SignalConnections<>(this, handle, DtlsConnection::dispatchSignal);
+        this.io = new DatagramIo(handle, owned, failure -> TransportLease.closedIfShut(base, failure));
+        this.signals = new ConnectionSignals(this, handle, TlsCertificate::borrow);
+        this.retry = new ReadyRetry(io, endedByClose, loop -> handshakeAsync(loop, Gio.G_PRIORITY_DEFAULT, null),
+                (loop, condition, callback) -> watch(loop, Set.of(condition), null, callback));
+        LIVE.put(handle.address(), new WeakReference<>(this));
         handle.setBeforeUnref(this::releaseNativeState);
     }
 
@@ -102,24 +100,14 @@ public abstract sealed class DtlsConnection implements Closeable
      */
     @Wraps("g_dtls_connection_handshake")
     public void handshake(Cancellable cancellable) throws GioException {
-        GDtlsConnection conn = acquireForIo();
-        try {
-            gate.beginExplicit(null);
+        ioCall(cancellable, (conn, cancel, error) -> {
+            io.beginExplicit(null);
             try {
-                GCancellable cancel = Cancellable.acquire(cancellable); // before the try: release only what was acquired
-                try {
-                    GError error = GErrors.slot();
-                    Gio.g_dtls_connection_handshake(conn, cancel, error);
-                    checkIo(error);
-                } finally {
-                    Cancellable.release(cancellable);
-                }
+                Gio.g_dtls_connection_handshake(conn, cancel, error);
             } finally {
-                gate.endExplicit();
+                io.endExplicit();
             }
-        } finally {
-            handle.release();
-        }
+        });
     }
 
     /**
@@ -134,19 +122,8 @@ public abstract sealed class DtlsConnection implements Closeable
     /** {@link #shutdown(boolean, boolean)} with a {@code GCancellable}. */
     @Wraps("g_dtls_connection_shutdown")
     public void shutdown(boolean read, boolean write, Cancellable cancellable) throws GioException {
-        GDtlsConnection conn = acquireForIo();
-        try {
-            GCancellable cancel = Cancellable.acquire(cancellable);
-            try {
-                GError error = GErrors.slot();
-                Gio.g_dtls_connection_shutdown(conn, read ? 1 : 0, write ? 1 : 0, cancel, error);
-                checkIo(error);
-            } finally {
-                Cancellable.release(cancellable);
-            }
-        } finally {
-            handle.release();
-        }
+        ioCall(cancellable, (conn, cancel, error) ->
+                Gio.g_dtls_connection_shutdown(conn, read ? 1 : 0, write ? 1 : 0, cancel, error));
     }
 
     /**
@@ -209,8 +186,7 @@ public abstract sealed class DtlsConnection implements Closeable
      */
     @Wraps(properties = {"GDtlsConnection:base-socket"})
     public UdpSocket baseSocket() {
-        GDtlsConnection conn = handle.acquire();
-        try {
+        return handle.call(conn -> {
             Pointer base = GProperties.dupObject(conn, "base-socket");
             if (base == null) {
                 return null;
@@ -221,9 +197,7 @@ public abstract sealed class DtlsConnection implements Closeable
                 throw new UnsupportedOperationException("base socket is a " + type + ", not a GSocket");
             }
             return UdpSocket.adopt(new GSocket(base));
-        } finally {
-            handle.release();
-        }
+        });
     }
 
     // ---- asynchronous operations (on a MainContextPump) ----------------------------------------------------
@@ -245,22 +219,24 @@ public abstract sealed class DtlsConnection implements Closeable
      */
     @Wraps({"g_dtls_connection_handshake_async", "g_dtls_connection_handshake_finish"})
     public CompletableFuture<Void> handshakeAsync(MainContextPump pump, int ioPriority, Cancellable cancellable) {
-        Objects.requireNonNull(pump, "pump");
+        return handshakeAsync(MainContextPump.loop(pump), ioPriority, Cancellable.core(cancellable));
+    }
+
+    private CompletableFuture<Void> handshakeAsync(PumpLoop pump, int ioPriority, NativeCancellable cancellable) {
         try {
-            gate.beginExplicit(pump);
+            io.beginExplicit(pump);
         } catch (IOErrorException pending) {
             return CompletableFuture.failedFuture(pending);
         }
         try {
-            return failedByClose(AsyncOperation.start(pump, this, handle, cancellable,
+            return endedByClose.track(AsyncOperation.start(pump, this, handle, cancellable,
                     (conn, c, callback, data) -> Gio.g_dtls_connection_handshake_async(conn, ioPriority, c, callback, data),
                     (conn, result, error) -> {
                         Gio.g_dtls_connection_handshake_finish(conn, result, error);
-                        checkIo(error);
-                        return null;
-                    }, gate::endExplicit));
+                        return checkIo(error);
+                    }, io::endExplicit));
         } catch (RuntimeException e) {
-            gate.endExplicit();
+            io.endExplicit();
             throw e;
         }
     }
@@ -272,14 +248,13 @@ public abstract sealed class DtlsConnection implements Closeable
     @Wraps({"g_dtls_connection_shutdown_async", "g_dtls_connection_shutdown_finish"})
     public CompletableFuture<Void> shutdownAsync(boolean read, boolean write, MainContextPump pump, int ioPriority,
                                                  Cancellable cancellable) {
-        Objects.requireNonNull(pump, "pump");
-        return failedByClose(AsyncOperation.start(pump, this, handle, cancellable,
+        return endedByClose.track(AsyncOperation.start(MainContextPump.loop(pump), this, handle,
+                Cancellable.core(cancellable),
                 (conn, c, callback, data) -> Gio.g_dtls_connection_shutdown_async(conn, read ? 1 : 0, write ? 1 : 0,
                         ioPriority, c, callback, data),
                 (conn, result, error) -> {
                     Gio.g_dtls_connection_shutdown_finish(conn, result, error);
-                    checkIo(error);
-                    return null;
+                    return checkIo(error);
                 }, null));
     }
 
@@ -295,13 +270,11 @@ public abstract sealed class DtlsConnection implements Closeable
      */
     @Wraps({"g_dtls_connection_close_async", "g_dtls_connection_close_finish"})
     public CompletableFuture<Void> closeAsync(MainContextPump pump, int ioPriority, Cancellable cancellable) {
-        Objects.requireNonNull(pump, "pump");
-        return AsyncOperation.start(pump, this, handle, cancellable,
+        return AsyncOperation.start(MainContextPump.loop(pump), this, handle, Cancellable.core(cancellable),
                 (conn, c, callback, data) -> Gio.g_dtls_connection_close_async(conn, ioPriority, c, callback, data),
                 (conn, result, error) -> {
                     Gio.g_dtls_connection_close_finish(conn, result, error);
-                    checkIo(error);
-                    return null;
+                    return checkIo(error);
                 }, handle::close);
     }
 
@@ -312,21 +285,22 @@ public abstract sealed class DtlsConnection implements Closeable
      */
     @Wraps("g_datagram_based_create_source")
     public Subscription watch(MainContextPump pump, Set<IOCondition> conditions, Cancellable cancellable,
-                              java.util.function.Predicate<Set<IOCondition>> callback) {
-        Objects.requireNonNull(pump, "pump");
+                              Predicate<Set<IOCondition>> callback) {
+        PumpLoop loop = MainContextPump.loop(pump);
         Objects.requireNonNull(conditions, "conditions");
         Objects.requireNonNull(callback, "callback");
-        handle.acquire();
-        try {
-            DatagramWatch watch = DatagramWatch.start(pump, datagramBased, conditions, cancellable, callback);
-            watches.add(watch);
-            return () -> {
-                watches.remove(watch);
-                watch.close();
-            };
-        } finally {
-            handle.release();
-        }
+        return watch(loop, conditions, Cancellable.core(cancellable), callback);
+    }
+
+    private Subscription watch(PumpLoop pump, Set<IOCondition> conditions, NativeCancellable cancellable,
+                               Predicate<Set<IOCondition>> callback) {
+        DatagramWatch watch = handle.call(conn ->
+                DatagramWatch.start(pump, new GDatagramBased(conn), conditions, cancellable, callback));
+        watches.add(watch);
+        return () -> {
+            watches.remove(watch);
+            watch.close();
+        };
     }
 
     /**
@@ -339,8 +313,8 @@ public abstract sealed class DtlsConnection implements Closeable
      */
     @Wraps({"g_datagram_based_create_source", "g_datagram_based_receive_messages"})
     public CompletableFuture<Integer> receiveAsync(ByteBuffer buffer, MainContextPump pump) {
-        requireRoom(buffer);
-        return whenReady(pump, IOCondition.IN, () -> receive(buffer, Duration.ZERO));
+        DatagramIo.requireRoom(buffer);
+        return retry.whenReady(MainContextPump.loop(pump), IOCondition.IN, () -> receive(buffer, Duration.ZERO));
     }
 
     /**
@@ -352,101 +326,11 @@ public abstract sealed class DtlsConnection implements Closeable
     @Wraps({"g_datagram_based_create_source", "g_datagram_based_send_messages"})
     public CompletableFuture<Integer> sendAsync(ByteBuffer message, MainContextPump pump) {
         Objects.requireNonNull(message, "message");
-        return whenReady(pump, IOCondition.OUT, () -> {
+        return retry.whenReady(MainContextPump.loop(pump), IOCondition.OUT, () -> {
             int start = message.position();
-            sendOne(message, Duration.ZERO);
+            io.sendOne(message, Duration.ZERO);
             return message.position() - start;
         });
-    }
-
-    /** One attempt of a non-blocking operation: throws {@code WOULD_BLOCK} when it has to wait. */
-    @FunctionalInterface
-    private interface Attempt<T> {
-        T run() throws GioException;
-    }
-
-    /**
-     * Runs {@code attempt} on the pump, and again whenever the connection is ready for {@code condition}. While an
-     * explicit handshake runs, it starts once that has ended (the handshake's own completion makes it ready).
-     */
-    private <T> CompletableFuture<T> whenReady(MainContextPump pump, IOCondition condition, Attempt<T> attempt) {
-        Objects.requireNonNull(pump, "pump");
-        CompletableFuture<T> future = new CompletableFuture<>();
-        pump.trackWaiting(future);
-        failedByClose(future);
-        onPump(pump, future, () -> startWhenReady(pump, condition, attempt, future));
-        return future;
-    }
-
-    private <T> void startWhenReady(MainContextPump pump, IOCondition condition, Attempt<T> attempt,
-                                    CompletableFuture<T> future) {
-        Runnable again = () -> onPump(pump, future, () -> startWhenReady(pump, condition, attempt, future));
-        if (future.isDone() || gate.deferWhileExplicit(again) || handshakeFirst(pump, future, again)
-                || settled(attempt, future)) {
-            return;
-        }
-        try {
-            Subscription watching = watch(pump, Set.of(condition), null, ready -> !settled(attempt, future));
-            future.whenComplete((n, t) -> watching.close());
-        } catch (IllegalStateException closed) {
-            future.completeExceptionally(new IOErrorException(IOErrorEnum.CLOSED.code(), "Connection is closed"));
-        }
-    }
-
-    /**
-     * Before the first I/O of a connection that never handshook: the handshake as a {@link #handshakeAsync}, then
-     * {@code again}. A non-blocking attempt would start GIO's implicit handshake instead, which nothing can
-     * track: it keeps the connection (and the pump's context) until a later call on the connection finishes it.
-     * The I/O future ending first (cancelled, timed out, closed) cancels the handshake. True if it took over.
-     */
-    private boolean handshakeFirst(MainContextPump pump, CompletableFuture<?> future, Runnable again) {
-        if (!gate.neverHandshaken()) {
-            return false;
-        }
-        CompletableFuture<Void> handshake;
-        try {
-            handshake = handshakeAsync(pump, Gio.G_PRIORITY_DEFAULT, null);
-        } catch (RuntimeException closedOrShutDown) {
-            future.completeExceptionally(closedOrShutDown);
-            return true;
-        }
-        future.whenComplete((value, failure) -> handshake.cancel(true));
-        handshake.whenComplete((value, failure) -> {
-            Throwable cause = failure instanceof CompletionException c ? c.getCause() : failure;
-            if (cause == null || cause instanceof IOErrorException e && e.code() == IOErrorEnum.PENDING) {
-                again.run(); // handshaken, or another call started one first: the gate orders what follows
-            } else {
-                future.completeExceptionally(cause);
-            }
-        });
-        return true;
-    }
-
-    /** {@code task} on the pump's thread; if the pump is shut down, the future fails instead. */
-    private static void onPump(MainContextPump pump, CompletableFuture<?> future, Runnable task) {
-        try {
-            pump.execute(task);
-        } catch (IllegalStateException shutDown) {
-            future.completeExceptionally(shutDown);
-        }
-    }
-
-    /** One attempt for whenReady: false if it would block (keep waiting), true once the future is done. */
-    private static <T> boolean settled(Attempt<T> attempt, CompletableFuture<T> future) {
-        if (future.isDone()) {
-            return true;
-        }
-        try {
-            future.complete(attempt.run());
-        } catch (IOErrorException e) {
-            if (e.code() == IOErrorEnum.WOULD_BLOCK) {
-                return false;
-            }
-            future.completeExceptionally(e);
-        } catch (Throwable t) {
-            future.completeExceptionally(t);
-        }
-        return true;
     }
 
     // ---- state after the handshake ------------------------------------------------------------------------
@@ -454,23 +338,13 @@ public abstract sealed class DtlsConnection implements Closeable
     /** {@code g_dtls_connection_get_protocol_version}: {@link ProtocolVersion#UNKNOWN} before the handshake. */
     @Wraps(value = {"g_dtls_connection_get_protocol_version"}, properties = {"GDtlsConnection:protocol-version"})
     public ProtocolVersion protocolVersion() {
-        GDtlsConnection conn = handle.acquire();
-        try {
-            return ProtocolVersion.fromCode(Gio.g_dtls_connection_get_protocol_version(conn));
-        } finally {
-            handle.release();
-        }
+        return handle.call(conn -> ProtocolVersion.fromCode(Gio.g_dtls_connection_get_protocol_version(conn)));
     }
 
     /** {@code g_dtls_connection_get_ciphersuite_name} (transfer full), in GnuTLS naming; null before the handshake. */
     @Wraps(value = {"g_dtls_connection_get_ciphersuite_name"}, properties = {"GDtlsConnection:ciphersuite-name"})
     public String ciphersuiteName() {
-        GDtlsConnection conn = handle.acquire();
-        try {
-            return CStrings.owned(Gio.g_dtls_connection_get_ciphersuite_name(conn));
-        } finally {
-            handle.release();
-        }
+        return handle.call(conn -> CStrings.owned(Gio.g_dtls_connection_get_ciphersuite_name(conn)));
     }
 
     /**
@@ -479,102 +353,44 @@ public abstract sealed class DtlsConnection implements Closeable
      */
     @Wraps(value = {"g_dtls_connection_set_advertised_protocols"}, properties = {"GDtlsConnection:advertised-protocols"})
     public void setAdvertisedProtocols(List<String> protocols) {
-        GDtlsConnection conn = handle.acquire();
-        try {
-            if (protocols == null || protocols.isEmpty()) {
-                Gio.g_dtls_connection_set_advertised_protocols(conn, (PointerPointer<?>) null);
-                return;
-            }
-            BytePointer[] strings = new BytePointer[protocols.size()];
-            try (PointerPointer<BytePointer> array = new PointerPointer<>(protocols.size() + 1L)) {
-                for (int i = 0; i < strings.length; i++) {
-                    strings[i] = CStrings.utf8(Objects.requireNonNull(protocols.get(i), "protocol"));
-                    array.put(i, strings[i]);
-                }
-                array.put(strings.length, null); // NULL-terminated; GIO copies the strings
-                Gio.g_dtls_connection_set_advertised_protocols(conn, array);
-            } finally {
-                for (BytePointer s : strings) {
-                    if (s != null) {
-                        s.close();
-                    }
-                }
-            }
-        } finally {
-            handle.release();
-        }
+        handle.run(conn -> CStrings.withStrv(protocols, array -> Gio.g_dtls_connection_set_advertised_protocols(conn, (PointerPointer<?>) array)));
     }
 
     /** The {@code advertised-protocols} property (no C getter exists): null if none are set. */
     @Wraps(properties = {"GDtlsConnection:advertised-protocols"})
     public List<String> advertisedProtocols() {
-        GDtlsConnection conn = handle.acquire();
-        try {
-            return GProperties.getStrv(conn, "advertised-protocols");
-        } finally {
-            handle.release();
-        }
+        return handle.call(conn -> GProperties.getStrv(conn, "advertised-protocols"));
     }
 
     /** {@code g_dtls_connection_get_negotiated_protocol} (transfer none): null if ALPN found no common protocol. */
     @Wraps(value = {"g_dtls_connection_get_negotiated_protocol"}, properties = {"GDtlsConnection:negotiated-protocol"})
     public String negotiatedProtocol() {
-        GDtlsConnection conn = handle.acquire();
-        try {
-            return CStrings.borrowed(Gio.g_dtls_connection_get_negotiated_protocol(conn));
-        } finally {
-            handle.release();
-        }
+        return handle.call(conn -> CStrings.borrowed(Gio.g_dtls_connection_get_negotiated_protocol(conn)));
     }
 
     /** {@code g_dtls_connection_set_certificate}: this side's certificate (with private key). */
     @Wraps(value = {"g_dtls_connection_set_certificate"}, properties = {"GDtlsConnection:certificate"})
     public void setCertificate(TlsCertificate certificate) {
         Objects.requireNonNull(certificate, "certificate");
-        GDtlsConnection conn = handle.acquire();
-        try {
-            GTlsCertificate cert = certificate.handle.acquire();
-            try {
-                Gio.g_dtls_connection_set_certificate(conn, cert); // GIO takes its own reference
-            } finally {
-                certificate.handle.release();
-            }
-        } finally {
-            handle.release();
-        }
+        handle.run(conn -> certificate.handle.run(cert -> Gio.g_dtls_connection_set_certificate(conn, cert)));
     }
 
     /** {@code g_dtls_connection_get_certificate} (transfer none: the result holds its own reference), or null. */
     @Wraps(value = {"g_dtls_connection_get_certificate"}, properties = {"GDtlsConnection:certificate"})
     public TlsCertificate certificate() {
-        GDtlsConnection conn = handle.acquire();
-        try {
-            return TlsCertificate.borrow(Gio.g_dtls_connection_get_certificate(conn));
-        } finally {
-            handle.release();
-        }
+        return handle.call(conn -> TlsCertificate.borrow(Gio.g_dtls_connection_get_certificate(conn)));
     }
 
     /** {@code g_dtls_connection_get_peer_certificate} (transfer none: the result holds its own reference), or null. */
     @Wraps(value = {"g_dtls_connection_get_peer_certificate"}, properties = {"GDtlsConnection:peer-certificate"})
     public TlsCertificate peerCertificate() {
-        GDtlsConnection conn = handle.acquire();
-        try {
-            return TlsCertificate.borrow(Gio.g_dtls_connection_get_peer_certificate(conn));
-        } finally {
-            handle.release();
-        }
+        return handle.call(conn -> TlsCertificate.borrow(Gio.g_dtls_connection_get_peer_certificate(conn)));
     }
 
     /** {@code g_dtls_connection_get_peer_certificate_errors}: what validation found wrong with the peer. */
     @Wraps(value = {"g_dtls_connection_get_peer_certificate_errors"}, properties = {"GDtlsConnection:peer-certificate-errors"})
     public Set<TlsCertificateFlags> peerCertificateErrors() {
-        GDtlsConnection conn = handle.acquire();
-        try {
-            return TlsCertificateFlags.fromBits(Gio.g_dtls_connection_get_peer_certificate_errors(conn));
-        } finally {
-            handle.release();
-        }
+        return handle.call(conn -> TlsCertificateFlags.fromBits(Gio.g_dtls_connection_get_peer_certificate_errors(conn)));
     }
 
     /**
@@ -583,20 +399,13 @@ public abstract sealed class DtlsConnection implements Closeable
      */
     @Wraps(value = {"g_dtls_connection_set_database"}, properties = {"GDtlsConnection:database"})
     public void setDatabase(TlsDatabase database) {
-        GDtlsConnection conn = handle.acquire();
-        try {
+        handle.run(conn -> {
             if (database == null) {
                 Gio.g_dtls_connection_set_database(conn, null);
-                return;
+            } else {
+                database.handle.run(db -> Gio.g_dtls_connection_set_database(conn, db));
             }
-            try {
-                Gio.g_dtls_connection_set_database(conn, database.handle.acquire());
-            } finally {
-                database.handle.release();
-            }
-        } finally {
-            handle.release();
-        }
+        });
     }
 
     /**
@@ -606,12 +415,7 @@ public abstract sealed class DtlsConnection implements Closeable
      */
     @Wraps(value = {"g_dtls_connection_get_database"}, properties = {"GDtlsConnection:database"})
     public TlsDatabase database() {
-        GDtlsConnection conn = handle.acquire();
-        try {
-            return TlsDatabase.borrow(Gio.g_dtls_connection_get_database(conn));
-        } finally {
-            handle.release();
-        }
+        return handle.call(conn -> TlsDatabase.borrow(Gio.g_dtls_connection_get_database(conn)));
     }
 
     /**
@@ -624,19 +428,19 @@ public abstract sealed class DtlsConnection implements Closeable
     @Wraps("g_dtls_connection_get_channel_binding_data")
     public byte[] channelBindingData(TlsChannelBindingType type) throws GioException {
         Objects.requireNonNull(type, "type");
-        GDtlsConnection conn = handle.acquire();
-        GByteArray data = Gio.g_byte_array_new();
-        try {
-            GError error = GErrors.slot();
-            Gio.g_dtls_connection_get_channel_binding_data(conn, type.code(), data, error);
-            GErrors.check(error);
-            byte[] result = new byte[data.len()];
-            data.data().get(result);
-            return result;
-        } finally {
-            Gio.g_byte_array_unref(data);
-            handle.release();
-        }
+        return handle.call(conn -> {
+            GByteArray data = Gio.g_byte_array_new();
+            try {
+                GError error = GErrors.slot();
+                Gio.g_dtls_connection_get_channel_binding_data(conn, type.code(), data, error);
+                GErrors.check(error);
+                byte[] result = new byte[data.len()];
+                data.data().get(result);
+                return result;
+            } finally {
+                Gio.g_byte_array_unref(data);
+            }
+        });
     }
 
     /**
@@ -645,21 +449,14 @@ public abstract sealed class DtlsConnection implements Closeable
      */
     @Wraps(value = {"g_dtls_connection_set_interaction"}, properties = {"GDtlsConnection:interaction"})
     public void setInteraction(TlsInteraction interaction) {
-        GDtlsConnection conn = handle.acquire();
-        try {
+        handle.run(conn -> {
             if (interaction == null) {
                 Gio.g_dtls_connection_set_interaction(conn, null);
             } else {
-                try {
-                    Gio.g_dtls_connection_set_interaction(conn, interaction.handle.acquire());
-                } finally {
-                    interaction.handle.release();
-                }
+                interaction.handle.run(i -> Gio.g_dtls_connection_set_interaction(conn, i));
             }
             this.interaction = interaction;
-        } finally {
-            handle.release();
-        }
+        });
     }
 
     /**
@@ -668,26 +465,24 @@ public abstract sealed class DtlsConnection implements Closeable
      */
     @Wraps(value = {"g_dtls_connection_get_interaction"}, properties = {"GDtlsConnection:interaction"})
     public TlsInteraction interaction() {
-        GDtlsConnection conn = handle.acquire();
-        try {
+        return handle.call(conn -> {
             Pointer current = Gio.g_dtls_connection_get_interaction(conn);
             TlsInteraction mine = interaction;
             return current != null && !current.isNull() && mine != null && mine.handle.address() == current.address()
                     ? mine : null;
-        } finally {
-            handle.release();
-        }
+        });
     }
 
     /** {@code g_dtls_connection_set_require_close_notify}. */
     @Wraps(value = {"g_dtls_connection_set_require_close_notify"}, properties = {"GDtlsConnection:require-close-notify"})
     public void setRequireCloseNotify(boolean require) {
-        GDtlsConnection conn = handle.acquire();
-        try {
-            Gio.g_dtls_connection_set_require_close_notify(conn, require ? 1 : 0);
-        } finally {
-            handle.release();
-        }
+        handle.run(conn -> Gio.g_dtls_connection_set_require_close_notify(conn, require ? 1 : 0));
+    }
+
+    /** {@code g_dtls_connection_get_require_close_notify}. */
+    @Wraps(value = {"g_dtls_connection_get_require_close_notify"}, properties = {"GDtlsConnection:require-close-notify"})
+    public boolean requireCloseNotify() {
+        return handle.call(conn -> Gio.g_dtls_connection_get_require_close_notify(conn) != 0);
     }
 
     /** {@code g_dtls_connection_set_rehandshake_mode}: deprecated in GIO and ignored by its backends. */
@@ -695,35 +490,14 @@ public abstract sealed class DtlsConnection implements Closeable
     @Wraps(value = {"g_dtls_connection_set_rehandshake_mode"}, properties = {"GDtlsConnection:rehandshake-mode"})
     public void setRehandshakeMode(TlsRehandshakeMode mode) {
         Objects.requireNonNull(mode, "mode");
-        GDtlsConnection conn = handle.acquire();
-        try {
-            Gio.g_dtls_connection_set_rehandshake_mode(conn, mode.code());
-        } finally {
-            handle.release();
-        }
+        handle.run(conn -> Gio.g_dtls_connection_set_rehandshake_mode(conn, mode.code()));
     }
 
     /** {@code g_dtls_connection_get_rehandshake_mode}: deprecated; GIO 2.74 always reports {@code SAFELY}. */
     @Deprecated
     @Wraps(value = {"g_dtls_connection_get_rehandshake_mode"}, properties = {"GDtlsConnection:rehandshake-mode"})
     public TlsRehandshakeMode rehandshakeMode() {
-        GDtlsConnection conn = handle.acquire();
-        try {
-            return TlsRehandshakeMode.fromCode(Gio.g_dtls_connection_get_rehandshake_mode(conn));
-        } finally {
-            handle.release();
-        }
-    }
-
-    /** {@code g_dtls_connection_get_require_close_notify}. */
-    @Wraps(value = {"g_dtls_connection_get_require_close_notify"}, properties = {"GDtlsConnection:require-close-notify"})
-    public boolean requireCloseNotify() {
-        GDtlsConnection conn = handle.acquire();
-        try {
-            return Gio.g_dtls_connection_get_require_close_notify(conn) != 0;
-        } finally {
-            handle.release();
-        }
+        return handle.call(conn -> TlsRehandshakeMode.fromCode(Gio.g_dtls_connection_get_rehandshake_mode(conn)));
     }
 
     // ---- signals ------------------------------------------------------------------------------------------
@@ -736,9 +510,7 @@ public abstract sealed class DtlsConnection implements Closeable
      */
     @Wraps(value = {"g_signal_connect_data"}, properties = {"GDtlsConnection::accept-certificate"})
     public Subscription onAcceptCertificate(AcceptCertificateListener listener) {
-        Objects.requireNonNull(listener, "listener");
-        long registryHandle = signals.connect("accept-certificate", CallbackDispatcher.ACCEPT_CERTIFICATE, listener);
-        return () -> signals.disconnect(registryHandle);
+        return signals.onAcceptCertificate(Objects.requireNonNull(listener, "listener"));
     }
 
     /**
@@ -750,17 +522,9 @@ public abstract sealed class DtlsConnection implements Closeable
     @Wraps("g_dtls_connection_emit_accept_certificate")
     public boolean emitAcceptCertificate(TlsCertificate peerCertificate, Set<TlsCertificateFlags> errors) {
         Objects.requireNonNull(peerCertificate, "peerCertificate");
-        GDtlsConnection conn = handle.acquire();
-        try {
-            GTlsCertificate cert = peerCertificate.handle.acquire();
-            try {
-                return Gio.g_dtls_connection_emit_accept_certificate(conn, cert, TlsCertificateFlags.toBits(errors)) != 0;
-            } finally {
-                peerCertificate.handle.release();
-            }
-        } finally {
-            handle.release();
-        }
+        int bits = TlsCertificateFlags.toBits(errors);
+        return handle.call(conn -> peerCertificate.handle.call(cert ->
+                Gio.g_dtls_connection_emit_accept_certificate(conn, cert, bits) != 0));
     }
 
     /** Connects a listener to {@code notify}: called for every property change, with the property's name. */
@@ -777,72 +541,15 @@ public abstract sealed class DtlsConnection implements Closeable
      */
     @Wraps(value = {"g_signal_connect_data"}, properties = {"GObject::notify"})
     public Subscription onNotify(String property, NotifyListener listener) {
-        Objects.requireNonNull(listener, "listener");
-        if (property != null) {
-            GDtlsConnection conn = handle.acquire();
-            try (BytePointer name = CStrings.utf8(property)) {
-                if (Gio.gdtls_object_property_type(conn, name) == 0) {
-                    throw new IllegalArgumentException("no property '" + property + "' on " + this);
-                }
-            } finally {
-                handle.release();
-            }
-        }
-        String signal = property == null ? "notify" : "notify::" + property;
-        long registryHandle = signals.connect(signal, CallbackDispatcher.NOTIFY, listener);
-        return () -> signals.disconnect(registryHandle);
+        return signals.onNotify(property, Objects.requireNonNull(listener, "listener"));
     }
 
-    /** The trampoline's entry for this connection's handlers; runs on the emitting thread, never throws into C. */
-    private long dispatchSignal(long registryHandle, int kind, long a0, long a1, long a2) {
-        Object listener = signals.listener(registryHandle);
-        if (listener == null) {
-            return 0;
-        }
-        try {
-            if (kind == CallbackDispatcher.ACCEPT_CERTIFICATE) {
-                TlsCertificate peer = TlsCertificate.borrow(new GTlsCertificate(new RawPointer(a0)));
-                return ((AcceptCertificateListener) listener).accept(this, peer, TlsCertificateFlags.fromBits((int) a1))
-                        ? 1 : 0;
-            }
-            if (kind == CallbackDispatcher.NOTIFY) {
-                ((NotifyListener) listener).propertyChanged(this, InternedStrings.of(a0)); // GParamSpec names are interned
-            }
-            return 0;
-        } catch (Throwable t) {
-            CallbackErrors.report(kindName(kind) + " listener " + listener, t);
-            return 0;
-        }
-    }
-
-    private static String kindName(int kind) {
-        return kind == CallbackDispatcher.ACCEPT_CERTIFICATE ? "accept-certificate" : "notify";
-    }
-
-    // ---- datagrams ----------------------------------------------------------------------------------------
+    // ---- datagrams (the hot path: DatagramIo takes the lease and passes the handshake gate) ----------------
 
     /** Sends one datagram (blocking). See {@link #send(ByteBuffer[], int, int, Duration)}. */
     @Wraps("g_datagram_based_send_messages")
     public void send(ByteBuffer message) throws GioException {
-        sendOne(message, null);
-    }
-
-    /** One datagram, without the array of the batch form: nothing is allocated on this path. */
-    private int sendOne(ByteBuffer message, Duration timeout) throws GioException {
-        Duration left = enterIo(timeout, null);
-        Throwable failure = null;
-        try {
-            return io.sendOne(datagramBased, message, left, null);
-        } catch (GioException e) {
-            GioException reported = ioFailure(e);
-            failure = reported;
-            throw reported;
-        } catch (Throwable t) {
-            failure = t;
-            throw t;
-        } finally {
-            leaveIo(timeout, failure);
-        }
+        io.sendOne(message, null);
     }
 
     /**
@@ -866,27 +573,13 @@ public abstract sealed class DtlsConnection implements Closeable
     @Wraps("g_datagram_based_send_messages")
     public int send(ByteBuffer[] messages, int offset, int length, Duration timeout, Cancellable cancellable)
             throws GioException {
-        Objects.checkFromIndexSize(offset, length, messages.length);
-        Duration left = enterIo(timeout, cancellable);
-        Throwable failure = null;
-        try {
-            return io.send(datagramBased, messages, offset, length, left, cancellable);
-        } catch (GioException e) {
-            GioException reported = ioFailure(e);
-            failure = reported;
-            throw reported;
-        } catch (Throwable t) {
-            failure = t;
-            throw t;
-        } finally {
-            leaveIo(timeout, failure);
-        }
+        return io.transfer(true, messages, offset, length, timeout, Cancellable.core(cancellable));
     }
 
     /** Receives one datagram into {@code buffer} (blocking). See {@link #receive(ByteBuffer[], int, int, Duration)}. */
     @Wraps("g_datagram_based_receive_messages")
     public int receive(ByteBuffer buffer) throws GioException {
-        return receive(buffer, null);
+        return io.receiveOne(buffer, null);
     }
 
     /**
@@ -896,24 +589,7 @@ public abstract sealed class DtlsConnection implements Closeable
      */
     @Wraps("g_datagram_based_receive_messages")
     public int receive(ByteBuffer buffer, Duration timeout) throws GioException {
-        requireRoom(buffer);
-        int start = buffer.position();
-        Duration left = enterIo(timeout, null);
-        int received;
-        Throwable failure = null;
-        try {
-            received = io.receiveOne(datagramBased, buffer, left, null);
-        } catch (GioException e) {
-            GioException reported = ioFailure(e);
-            failure = reported;
-            throw reported;
-        } catch (Throwable t) {
-            failure = t;
-            throw t;
-        } finally {
-            leaveIo(timeout, failure);
-        }
-        return received == 0 ? -1 : buffer.position() - start;
+        return io.receiveOne(buffer, timeout);
     }
 
     /**
@@ -938,78 +614,39 @@ public abstract sealed class DtlsConnection implements Closeable
     @Wraps("g_datagram_based_receive_messages")
     public int receive(ByteBuffer[] buffers, int offset, int length, Duration timeout, Cancellable cancellable)
             throws GioException {
-        Objects.checkFromIndexSize(offset, length, buffers.length);
-        Duration left = enterIo(timeout, cancellable);
-        Throwable failure = null;
-        try {
-            return io.receive(datagramBased, buffers, offset, length, left, cancellable);
-        } catch (GioException e) {
-            GioException reported = ioFailure(e);
-            failure = reported;
-            throw reported;
-        } catch (Throwable t) {
-            failure = t;
-            throw t;
-        } finally {
-            leaveIo(timeout, failure);
-        }
+        return io.transfer(false, buffers, offset, length, timeout, Cancellable.core(cancellable));
     }
 
-    /**
-     * Before datagram I/O: a lease on the native object, then the handshake gate (which may wait out an explicit
-     * handshake). Returns the timeout left for GIO. Paired with {@link #leaveIo}.
-     */
-    private Duration enterIo(Duration timeout, Cancellable cancellable) throws IOErrorException {
-        acquireForIo();
-        try {
-            return gate.enterIo(timeout, cancellable);
-        } catch (IOErrorException | RuntimeException e) {
-            handle.release();
-            throw e;
-        }
+    // ---- plumbing -----------------------------------------------------------------------------------------
+
+    /** A blocking GIO call on the open connection: CLOSED once closed, its GError thrown as the I/O would report it. */
+    @FunctionalInterface
+    private interface IoCall {
+        void run(GDtlsConnection conn, GCancellable cancellable, GError error) throws GioException;
     }
 
-    /** After datagram I/O: tells the gate how it ended ({@code failure} null for success), drops the lease. */
-    private void leaveIo(Duration timeout, Throwable failure) {
+    private void ioCall(Cancellable cancellable, IoCall call) throws GioException {
+        GDtlsConnection conn = DatagramIo.acquireOpen(handle);
         try {
-            gate.leaveIo(timeout, failure);
+            GCancellable cancel = Cancellable.acquire(cancellable); // before the try: release only what was acquired
+            try {
+                GError error = GErrors.slot();
+                call.run(conn, cancel, error);
+                checkIo(error);
+            } finally {
+                Cancellable.release(cancellable);
+            }
         } finally {
             handle.release();
         }
     }
 
-    /** Throws the GError of an I/O call, if any, as {@link #ioFailure} reports it. */
-    private void checkIo(GError error) throws GioException {
+    /** Throws the GError of an I/O call, if any, as the datagram path reports it (CLOSED if the socket was shut). */
+    private Void checkIo(GError error) throws GioException {
         if (!error.isNull()) {
-            throw ioFailure(GErrors.take(error));
+            throw io.failure(GErrors.take(error));
         }
-    }
-
-    /** CLOSED if the base socket was closed under the call (see {@link UdpSocket#close}), else {@code failure}. */
-    private GioException ioFailure(GioException failure) {
-        return TransportLease.closedIfShut(base, failure);
-    }
-
-    /**
-     * A datagram received into no room would read as -1, "the peer closed", while GIO only dropped its bytes
-     * (it truncates silently): refuse that instead.
-     */
-    private static void requireRoom(ByteBuffer buffer) {
-        if (!Objects.requireNonNull(buffer, "buffer").hasRemaining()) {
-            throw new IllegalArgumentException("buffer has no room left to receive into");
-        }
-    }
-
-    /**
-     * I/O on a closed connection fails as it does in C after {@code g_dtls_connection_close}: with
-     * {@link IOErrorEnum#CLOSED}. (The native object is already released, so GIO cannot be asked.)
-     */
-    private GDtlsConnection acquireForIo() throws IOErrorException {
-        try {
-            return handle.acquire();
-        } catch (IllegalStateException closed) {
-            throw new IOErrorException(IOErrorEnum.CLOSED.code(), "Connection is closed");
-        }
+        return null;
     }
 
     /** The open connection at {@code address}, or null (for callbacks that pass a GTlsConnection*). */
@@ -1020,16 +657,7 @@ public abstract sealed class DtlsConnection implements Closeable
 
     /** Fails every pending handshakeAsync, shutdownAsync, receiveAsync and sendAsync with CLOSED. */
     private void failPending() {
-        for (CompletableFuture<?> future : waiting) {
-            future.completeExceptionally(new IOErrorException(IOErrorEnum.CLOSED.code(), "Connection is closed"));
-        }
-    }
-
-    /** Tracks {@code future} until it ends, so that closing the connection fails it (and cancels its operation). */
-    private <T> CompletableFuture<T> failedByClose(CompletableFuture<T> future) {
-        waiting.add(future);
-        future.whenComplete((value, failure) -> waiting.remove(future));
-        return future;
+        endedByClose.failAll(DatagramIo::closed);
     }
 
     /** Runs once, when the last native call on a closed connection ends. */
@@ -1039,7 +667,7 @@ public abstract sealed class DtlsConnection implements Closeable
         }
         watches.clear();
         failPending();
-        signals.disconnectAll(new RawPointer(handle.address()));
+        signals.disconnectAll();
         io.free();
     }
 

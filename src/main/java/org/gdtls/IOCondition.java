@@ -3,6 +3,7 @@ package org.gdtls;
 import java.util.Set;
 
 import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.glue.BitFlags;
 
 /** {@code GIOCondition}: what a datagram source waits for, and what it found. */
 public enum IOCondition {

@@ -1,17 +1,12 @@
 package org.gdtls;
 
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.gdtls.internal.async.PumpLoop;
 import org.gdtls.internal.gen.GMainContext;
 import org.gdtls.internal.gen.global.Gio;
-import org.gdtls.internal.glue.CallbackDispatcher;
-import org.gdtls.internal.glue.CallbackErrors;
 import org.gdtls.internal.glue.NativeLibrary;
 import org.gdtls.internal.glue.RawPointer;
 
@@ -37,37 +32,19 @@ import org.gdtls.internal.glue.RawPointer;
  */
 public final class MainContextPump implements AutoCloseable {
     private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
-    private static final int MAX_DRAIN_ITERATIONS = 100;
     private static final Object DEFAULT_LOCK = new Object();
     private static MainContextPump defaultPump;
 
-    private final GMainContext context;      // one reference owned by this pump
-    private final Thread thread;             // null when attached to an application's context
-    private final Set<AsyncOperation<?, ?>> pending = ConcurrentHashMap.newKeySet();
-    /** Futures of operations that wait on this pump without a GIO async call (receiveAsync, sendAsync). */
-    private final Set<CompletableFuture<?>> waiting = ConcurrentHashMap.newKeySet();
-    /** Datagram sources on this pump's context: its thread ends them when it stops, or they would keep their object. */
-    private final Set<DatagramWatch> watches = ConcurrentHashMap.newKeySet();
-    private volatile boolean running = true;
-    private final AtomicBoolean shuttingDown = new AtomicBoolean();
-    /** Orders execute() against shutdown: no invoke may reach the context after its last reference is dropped. */
-    private final Object lifecycle = new Object();
+    final PumpLoop loop;
 
     private MainContextPump(GMainContext context, String threadName) {
-        this.context = context;
-        if (threadName == null) {
-            this.thread = null;
-            return;
-        }
-        this.thread = new Thread(this::iterate, threadName);
-        thread.setDaemon(true);
-        thread.start();
+        this.loop = new PumpLoop(this, context, threadName);
     }
 
     /** The pump async calls use when given none: started on first use, named {@code gdtls-pump}. */
     public static MainContextPump defaultPump() {
         synchronized (DEFAULT_LOCK) {
-            if (defaultPump == null || !defaultPump.running) {
+            if (defaultPump == null || !defaultPump.isRunning()) {
                 defaultPump = start("gdtls-pump");
             }
             return defaultPump;
@@ -97,29 +74,21 @@ public final class MainContextPump implements AutoCloseable {
 
     /** The {@code GMainContext*} this pump dispatches on, e.g. to iterate it from the application. */
     public long contextAddress() {
-        return context.address();
+        return loop.contextAddress();
     }
 
     /** Whether this pump uses a context the application iterates ({@link #attach}). */
     public boolean isAttached() {
-        return thread == null;
-    }
-
-    /**
-     * Whether the calling thread owns the pump's context: its own thread, or for an attached pump the thread
-     * iterating the application's context right now ({@code g_main_context_is_owner}).
-     */
-    boolean ownedByCurrentThread() {
-        return isPumpThread() || (isAttached() && running && Gio.g_main_context_is_owner(context) != 0);
+        return loop.isAttached();
     }
 
     /** Whether the calling thread is the pump's own thread (always false when attached). */
     public boolean isPumpThread() {
-        return Thread.currentThread() == thread;
+        return loop.isPumpThread();
     }
 
     public boolean isRunning() {
-        return running;
+        return loop.isRunning();
     }
 
     /**
@@ -129,65 +98,12 @@ public final class MainContextPump implements AutoCloseable {
      */
     @Wraps("g_main_context_invoke_full")
     public void execute(Runnable task) {
-        Objects.requireNonNull(task, "task");
-        long handle = CallbackDispatcher.register((h, kind, a0, a1, a2) -> {
-            if (kind == CallbackDispatcher.INVOKE) {
-                try {
-                    task.run();
-                } catch (Throwable t) {
-                    CallbackErrors.report("task on " + this, t);
-                }
-            }
-            return 0;
-        });
-        synchronized (lifecycle) {
-            if (!running) {
-                CallbackDispatcher.unregister(handle);
-                throw new IllegalStateException("pump is shut down");
-            }
-            Gio.gdtls_context_invoke(context, Gio.G_PRIORITY_DEFAULT, handle);
-        }
-    }
-
-    /**
-     * Runs {@code start} (quick, non-blocking: it starts a GIO async call) unless the pump is shut down, atomically
-     * with respect to {@link #shutdown}; false if it did not run.
-     */
-    boolean startIfRunning(Runnable start) {
-        synchronized (lifecycle) {
-            if (!running || shuttingDown.get()) {
-                return false;
-            }
-            start.run();
-            return true;
-        }
-    }
-
-    void track(AsyncOperation<?, ?> operation) {
-        pending.add(operation);
-    }
-
-    void untrack(AsyncOperation<?, ?> operation) {
-        pending.remove(operation);
-    }
-
-    /** Tracks {@code future} until it completes; a shutdown fails it if it is still pending then. */
-    void trackWaiting(CompletableFuture<?> future) {
-        waiting.add(future);
-        future.whenComplete((value, failure) -> waiting.remove(future));
-    }
-
-    void trackWatch(DatagramWatch watch) {
-        watches.add(watch);
-    }
-
-    void untrackWatch(DatagramWatch watch) {
-        watches.remove(watch);
+        loop.execute(Objects.requireNonNull(task, "task"));
     }
 
     /** Operations started through this pump that have not completed. */
     public int pendingOperations() {
-        return pending.size() + waiting.size();
+        return loop.pendingOperations();
     }
 
     /**
@@ -196,48 +112,7 @@ public final class MainContextPump implements AutoCloseable {
      * An attached pump only stops accepting work (the application's loop keeps the context).
      */
     public void shutdown(long grace, TimeUnit unit) {
-        synchronized (lifecycle) { // from now on no operation starts in GIO: each one started is in pending
-            if (!shuttingDown.compareAndSet(false, true)) {
-                return;
-            }
-        }
-        for (AsyncOperation<?, ?> op : pending) {
-            op.cancelNative();
-        }
-        long deadline = System.nanoTime() + unit.toNanos(grace);
-        // Waiting on the pump's own thread would stop it from dispatching the very completions waited for.
-        while (!pending.isEmpty() && System.nanoTime() < deadline && !isPumpThread()) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        // An extra reference, so the wakeup below never races the pump thread dropping the context on exit.
-        Gio.g_main_context_ref(context);
-        synchronized (lifecycle) {
-            running = false;
-        }
-        for (AsyncOperation<?, ?> op : pending) {
-            op.abandon(new IllegalStateException("pump shut down before the operation completed"));
-        }
-        for (CompletableFuture<?> future : waiting) {
-            future.completeExceptionally(new IllegalStateException("pump shut down before the operation completed"));
-        }
-        if (thread != null) {
-            Gio.g_main_context_wakeup(context);
-            if (!isPumpThread()) {
-                try {
-                    thread.join(TimeUnit.SECONDS.toMillis(5));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        } else {
-            Gio.g_main_context_unref(context); // an attached pump's own reference
-        }
-        Gio.g_main_context_unref(context);
+        loop.shutdown(grace, unit);
     }
 
     /** {@link #shutdown} with a 2 s grace period. */
@@ -246,38 +121,13 @@ public final class MainContextPump implements AutoCloseable {
         shutdown(2, TimeUnit.SECONDS);
     }
 
-    private void iterate() {
-        Gio.g_main_context_push_thread_default(context); // acquires the context for this thread's whole life
-        try {
-            while (running) {
-                Gio.g_main_context_iteration(context, 1);
-            }
-            drainReadyDispatches();
-            for (DatagramWatch watch : watches) {
-                watch.endOnPumpThread(); // destroys the source, drops its object reference
-            }
-        } catch (Throwable t) {
-            CallbackErrors.report("pump " + Thread.currentThread().getName(), t);
-        } finally {
-            Gio.g_main_context_pop_thread_default(context);
-            Gio.g_main_context_unref(context);
-        }
-    }
-
-    /**
-     * Runs what is already due before the context is dropped, as glib-networking's tests do ("clear pending
-     * dispatches"): a GTask's completion that never runs keeps its source object (e.g. a connection after an
-     * implicit handshake) and the context itself alive for ever, since the task holds the context. Bounded,
-     * because a source that is always ready (a watch on a writable socket) would never let this end.
-     */
-    private void drainReadyDispatches() {
-        for (int i = 0; i < MAX_DRAIN_ITERATIONS && Gio.g_main_context_iteration(context, 0) != 0; i++) {
-            // each iteration dispatched something
-        }
+    /** What internal code takes for a pump argument. */
+    static PumpLoop loop(MainContextPump pump) {
+        return Objects.requireNonNull(pump, "pump").loop;
     }
 
     @Override
     public String toString() {
-        return "MainContextPump[" + (thread != null ? thread.getName() : "attached") + (running ? "" : ", shut down") + "]";
+        return "MainContextPump[" + loop.threadName() + (loop.isRunning() ? "" : ", shut down") + "]";
     }
 }

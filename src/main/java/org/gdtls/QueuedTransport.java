@@ -3,9 +3,9 @@ package org.gdtls;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
+import org.gdtls.internal.datagram.DatagramBatch;
 import org.gdtls.internal.gen.GDatagramBased;
 import org.gdtls.internal.gen.global.Gio;
-import org.gdtls.internal.glue.BufferAddress;
 import org.gdtls.internal.glue.ObjectHandle;
 import org.gdtls.internal.glue.RawPointer;
 
@@ -47,7 +47,7 @@ public abstract sealed class QueuedTransport implements DatagramTransport, AutoC
         GDatagramBased transport = handle.acquire();
         try {
             boolean queued = Gio.gdtls_peer_datagram_deliver(transport,
-                    new RawPointer(BufferAddress.of(direct) + direct.position()), direct.remaining()) != 0;
+                    new RawPointer(DatagramBatch.addressOf(direct) + direct.position()), direct.remaining()) != 0;
             datagram.position(datagram.limit());
             return queued;
         } finally {

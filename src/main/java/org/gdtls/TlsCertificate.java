@@ -31,6 +31,7 @@ import org.gdtls.internal.glue.GErrors;
 import org.gdtls.internal.glue.GProperties;
 import org.gdtls.internal.glue.NativeLibrary;
 import org.gdtls.internal.glue.ObjectHandle;
+import org.gdtls.internal.glue.ServerIdentity;
 
 /** A {@code GTlsCertificate}: an X.509 certificate, possibly with its private key and its issuer chain. */
 public final class TlsCertificate implements AutoCloseable {

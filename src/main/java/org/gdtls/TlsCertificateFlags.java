@@ -3,6 +3,7 @@ package org.gdtls;
 import java.util.Set;
 
 import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.glue.BitFlags;
 
 /** {@code GTlsCertificateFlags}: why a certificate failed validation. Sets convert to and from the C bit mask. */
 public enum TlsCertificateFlags {

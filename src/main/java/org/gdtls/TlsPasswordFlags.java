@@ -3,6 +3,7 @@ package org.gdtls;
 import java.util.Set;
 
 import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.glue.BitFlags;
 
 /** {@code GTlsPasswordFlags}: what a {@link TlsPassword} request is about (PKCS#11 user, retry, last try ...). */
 public enum TlsPasswordFlags {

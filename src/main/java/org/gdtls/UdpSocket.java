@@ -12,6 +12,8 @@ import java.util.function.Predicate;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerPointer;
+import org.gdtls.internal.async.DatagramWatch;
+import org.gdtls.internal.datagram.DatagramBatch;
 import org.gdtls.internal.gen.GCancellable;
 import org.gdtls.internal.gen.GDatagramBased;
 import org.gdtls.internal.gen.GError;
@@ -24,7 +26,6 @@ import org.gdtls.internal.gen.global.Gio;
 import org.gdtls.internal.glue.CStrings;
 import org.gdtls.internal.glue.GErrors;
 import org.gdtls.internal.glue.NativeLibrary;
-import org.gdtls.internal.glue.BufferAddress;
 import org.gdtls.internal.glue.ObjectHandle;
 import org.gdtls.internal.glue.RawPointer;
 
@@ -167,7 +168,7 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
         }
         ByteBuffer target = buffer.isDirect() ? buffer : ByteBuffer.allocateDirect(buffer.remaining());
         long[] received = new long[1];
-        InetSocketAddress sender = receiveOne(BufferAddress.of(target) + target.position(), target.remaining(), 0,
+        InetSocketAddress sender = receiveOne(DatagramBatch.addressOf(target) + target.position(), target.remaining(), 0,
                 timeout, cancellable, received);
         int n = (int) Math.min(received[0], target.remaining());
         if (target == buffer) {
@@ -221,7 +222,8 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
         Objects.requireNonNull(callback, "callback");
         GSocket socket = handle.acquire();
         try {
-            return DatagramWatch.start(pump, new GDatagramBased(socket), conditions, cancellable, callback);
+            return DatagramWatch.start(MainContextPump.loop(pump), new GDatagramBased(socket), conditions,
+                    Cancellable.core(cancellable), callback);
         } finally {
             handle.release();
         }

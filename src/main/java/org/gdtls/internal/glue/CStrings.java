@@ -1,8 +1,12 @@
 package org.gdtls.internal.glue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.PointerPointer;
 import org.gdtls.internal.gen.global.Gio;
 
 /** C strings from GLib, which are UTF-8. */
@@ -29,5 +33,31 @@ public final class CStrings {
     /** A NUL-terminated UTF-8 copy for a {@code const gchar*} argument; freed when the returned pointer is. */
     public static BytePointer utf8(String s) {
         return s == null ? null : new BytePointer(s, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Runs {@code call} with a NULL-terminated UTF-8 string array ({@code const gchar * const *}) holding
+     * {@code strings}, or NULL for a null or empty list; the copies are freed afterwards (GIO copies what it keeps).
+     */
+    public static void withStrv(List<String> strings, Consumer<PointerPointer<?>> call) {
+        if (strings == null || strings.isEmpty()) {
+            call.accept(null);
+            return;
+        }
+        BytePointer[] copies = new BytePointer[strings.size()];
+        try (PointerPointer<BytePointer> array = new PointerPointer<>(strings.size() + 1L)) {
+            for (int i = 0; i < copies.length; i++) {
+                copies[i] = utf8(Objects.requireNonNull(strings.get(i), "string"));
+                array.put(i, copies[i]);
+            }
+            array.put(copies.length, null);
+            call.accept(array);
+        } finally {
+            for (BytePointer s : copies) {
+                if (s != null) {
+                    s.close();
+                }
+            }
+        }
     }
 }

@@ -60,6 +60,38 @@ public final class ObjectHandle<P extends Pointer> {
         }
     }
 
+    /** A body that runs under a lease: the native pointer in, maybe a result out. */
+    @FunctionalInterface
+    public interface Leased<P, R, E extends Exception> {
+        R apply(P pointer) throws E;
+    }
+
+    /** A body that runs under a lease and returns nothing. */
+    @FunctionalInterface
+    public interface LeasedVoid<P, E extends Exception> {
+        void accept(P pointer) throws E;
+    }
+
+    /** {@code body} under a lease, for the cold path (getters, setters): the lambda may allocate. */
+    public <R, E extends Exception> R call(Leased<? super P, R, E> body) throws E {
+        P p = acquire();
+        try {
+            return body.apply(p);
+        } finally {
+            release();
+        }
+    }
+
+    /** {@link #call} for a body without a result. */
+    public <E extends Exception> void run(LeasedVoid<? super P, E> body) throws E {
+        P p = acquire();
+        try {
+            body.accept(p);
+        } finally {
+            release();
+        }
+    }
+
     public void release() {
         long s = state.decrementAndGet();
         if (s == CLOSED) {

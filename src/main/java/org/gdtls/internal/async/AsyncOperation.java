@@ -1,4 +1,4 @@
-package org.gdtls;
+package org.gdtls.internal.async;
 
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -6,6 +6,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.bytedeco.javacpp.Pointer;
+import org.gdtls.GioException;
+import org.gdtls.IOErrorEnum;
+import org.gdtls.IOErrorException;
 import org.gdtls.internal.gen.GAsyncResult;
 import org.gdtls.internal.gen.GCancellable;
 import org.gdtls.internal.gen.GError;
@@ -14,6 +17,7 @@ import org.gdtls.internal.glue.CallbackDispatcher;
 import org.gdtls.internal.glue.CallbackErrors;
 import org.gdtls.internal.glue.CallbackTarget;
 import org.gdtls.internal.glue.GErrors;
+import org.gdtls.internal.glue.NativeCancellable;
 import org.gdtls.internal.glue.ObjectHandle;
 import org.gdtls.internal.glue.RawPointer;
 
@@ -25,24 +29,24 @@ import org.gdtls.internal.glue.RawPointer;
  * completes it with a {@link CancellationException}. A future completed by anyone else (the application's
  * {@code orTimeout}, a closing connection) cancels the GIO operation as well.
  */
-final class AsyncOperation<P extends Pointer, T> implements CallbackTarget {
+public final class AsyncOperation<P extends Pointer, T> implements CallbackTarget {
     @FunctionalInterface
-    interface Starter<P> {
+    public interface Starter<P> {
         void start(P object, GCancellable cancellable, Pointer callback, Pointer userData);
     }
 
     @FunctionalInterface
-    interface Finisher<P, T> {
+    public interface Finisher<P, T> {
         /** Calls the {@code _finish} function; throws its GError ({@link GErrors#check}). */
         T finish(P object, GAsyncResult result, GError error) throws GioException;
     }
 
     private static final Pointer CALLBACK = new RawPointer(Gio.gdtls_async_ready_callback().address());
 
-    private final MainContextPump pump;
+    private final PumpLoop pump;
     private final Object owner; // the wrapper: kept reachable while GIO works on its object
     private final ObjectHandle<P> target;
-    private final Cancellable cancellable;
+    private final NativeCancellable cancellable;
     private final boolean ownCancellable;
     private final Finisher<P, T> finisher;
     private final Runnable onEnd;
@@ -53,7 +57,7 @@ final class AsyncOperation<P extends Pointer, T> implements CallbackTarget {
     private static final int STARTED = 1;
     private static final int SKIPPED = 2;
     private P object;
-    final CompletableFuture<T> future = new CompletableFuture<>() {
+    private final CompletableFuture<T> future = new CompletableFuture<>() {
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
             boolean cancelled = super.cancel(mayInterruptIfRunning);
@@ -66,13 +70,13 @@ final class AsyncOperation<P extends Pointer, T> implements CallbackTarget {
         }
     };
 
-    private AsyncOperation(MainContextPump pump, Object owner, ObjectHandle<P> target, Cancellable cancellable,
+    private AsyncOperation(PumpLoop pump, Object owner, ObjectHandle<P> target, NativeCancellable cancellable,
                            Finisher<P, T> finisher, Runnable onEnd) {
         this.pump = pump;
         this.owner = owner;
         this.target = target;
         this.ownCancellable = cancellable == null;
-        this.cancellable = cancellable == null ? new Cancellable() : cancellable;
+        this.cancellable = cancellable == null ? new NativeCancellable() : cancellable;
         this.finisher = finisher;
         this.onEnd = onEnd;
         // Completed by someone else than GIO (orTimeout, complete, a closing connection): GIO must stop too.
@@ -88,8 +92,8 @@ final class AsyncOperation<P extends Pointer, T> implements CallbackTarget {
      * for GIO: after it reported back, or if it never started (cancelled first, object closed, pump shut down),
      * whatever the outcome (e.g. closeAsync drops the wrapper's reference).
      */
-    static <P extends Pointer, T> CompletableFuture<T> start(MainContextPump pump, Object owner, ObjectHandle<P> target,
-            Cancellable cancellable, Starter<P> starter, Finisher<P, T> finisher, Runnable onEnd) {
+    public static <P extends Pointer, T> CompletableFuture<T> start(PumpLoop pump, Object owner, ObjectHandle<P> target,
+            NativeCancellable cancellable, Starter<P> starter, Finisher<P, T> finisher, Runnable onEnd) {
         AsyncOperation<P, T> op = new AsyncOperation<>(pump, owner, target, cancellable, finisher, onEnd);
         pump.execute(() -> op.begin(starter));
         return op.future;
@@ -123,7 +127,7 @@ final class AsyncOperation<P extends Pointer, T> implements CallbackTarget {
             return;
         }
         try {
-            c = Cancellable.acquire(cancellable);
+            c = NativeCancellable.acquire(cancellable);
         } catch (IllegalStateException closed) {
             target.release();
             endWithoutGio();
@@ -199,7 +203,7 @@ final class AsyncOperation<P extends Pointer, T> implements CallbackTarget {
 
     private void releaseNative() {
         if (released.compareAndSet(false, true)) {
-            Cancellable.release(cancellable);
+            NativeCancellable.release(cancellable);
             target.release();
             pump.untrack(this);
             closeOwnCancellable();

@@ -1,4 +1,4 @@
-package org.gdtls;
+package org.gdtls.internal.async;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -7,11 +7,16 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.gdtls.Cancellable;
+import org.gdtls.GioException;
+import org.gdtls.IOErrorEnum;
+import org.gdtls.IOErrorException;
+
 /**
  * Bounds a blocking GIO call that has no timeout of its own (a handshake, a close) with a {@code GCancellable}
  * cancelled when the time is up; GIO then gives up within a moment, and the call fails with {@code TIMED_OUT}.
  */
-final class Deadlines {
+public final class Deadlines {
     private static final ScheduledThreadPoolExecutor TIMER = new ScheduledThreadPoolExecutor(1, task -> {
         Thread t = new Thread(task, "gdtls-deadlines");
         t.setDaemon(true);
@@ -23,14 +28,14 @@ final class Deadlines {
     }
 
     @FunctionalInterface
-    interface Call {
+    public interface Call {
         void run(Cancellable cancellable) throws GioException;
     }
 
     private Deadlines() {}
 
     /** Runs {@code call} with a cancellable that is cancelled after {@code timeout}. */
-    static void within(Duration timeout, String what, Call call) throws GioException {
+    public static void within(Duration timeout, String what, Call call) throws GioException {
         Objects.requireNonNull(timeout, "timeout");
         try (Cancellable cancellable = new Cancellable()) {
             AtomicBoolean expired = new AtomicBoolean();

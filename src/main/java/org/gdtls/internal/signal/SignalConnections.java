@@ -1,4 +1,4 @@
-package org.gdtls.internal.glue;
+package org.gdtls.internal.signal;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -6,6 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.glue.CStrings;
+import org.gdtls.internal.glue.CallbackDispatcher;
+import org.gdtls.internal.glue.ObjectHandle;
+import org.gdtls.internal.glue.WeakTarget;
 
 /**
  * The signal handlers one wrapper has connected on its GObject, and the Java listeners behind them.

@@ -1,15 +1,15 @@
-package org.gdtls;
+package org.gdtls.internal.glue;
 
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.ToIntFunction;
 
-/** C flag masks <-> EnumSets, for the flag enums ({@link TlsCertificateFlags}, {@link IOCondition}, ...). */
-final class BitFlags {
+/** C flag masks <-> EnumSets, for the public flag enums ({@code TlsCertificateFlags}, {@code IOCondition}, ...). */
+public final class BitFlags {
     private BitFlags() {}
 
     /** The constants whose bit is set in {@code bits}; bits no constant names are ignored. */
-    static <E extends Enum<E>> Set<E> fromBits(Class<E> type, int bits, ToIntFunction<E> bit) {
+    public static <E extends Enum<E>> Set<E> fromBits(Class<E> type, int bits, ToIntFunction<E> bit) {
         EnumSet<E> set = EnumSet.noneOf(type);
         for (E flag : type.getEnumConstants()) {
             if ((bits & bit.applyAsInt(flag)) != 0) {
@@ -19,7 +19,7 @@ final class BitFlags {
         return set;
     }
 
-    static <E extends Enum<E>> int toBits(Set<E> flags, ToIntFunction<E> bit) {
+    public static <E extends Enum<E>> int toBits(Set<E> flags, ToIntFunction<E> bit) {
         int bits = 0;
         for (E flag : flags) {
             bits |= bit.applyAsInt(flag);

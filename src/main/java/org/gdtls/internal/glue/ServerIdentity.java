@@ -1,21 +1,20 @@
-package org.gdtls;
+package org.gdtls.internal.glue;
 
 import java.net.InetAddress;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.gdtls.internal.gen.global.Gio;
-import org.gdtls.internal.glue.CStrings;
 
 /** A server identity string as the {@code GSocketConnectable} GIO checks certificates against. */
-final class ServerIdentity {
+public final class ServerIdentity {
     private ServerIdentity() {}
 
     /**
      * A new reference (the caller unrefs it): {@code g_inet_socket_address_new_from_string} for an IP address
      * literal, {@code g_network_address_new} for a host name.
      */
-    static Pointer connectable(String identity) {
+    public static Pointer connectable(String identity) {
         try (BytePointer s = CStrings.utf8(identity)) {
             if (isIpLiteral(identity)) {
                 return Gio.g_inet_socket_address_new_from_string(s, 0);
@@ -24,7 +23,7 @@ final class ServerIdentity {
         }
     }
 
-    static boolean isIpLiteral(String s) {
+    public static boolean isIpLiteral(String s) {
         if (s.indexOf(':') >= 0) {
             return true; // only IPv6 literals contain ':' (host names cannot)
         }

@@ -1,10 +1,12 @@
-package org.gdtls;
+package org.gdtls.internal.async;
 
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 import org.bytedeco.javacpp.Pointer;
+import org.gdtls.IOCondition;
+import org.gdtls.Subscription;
 import org.gdtls.internal.gen.GCancellable;
 import org.gdtls.internal.gen.GDatagramBased;
 import org.gdtls.internal.gen.GMainContext;
@@ -13,6 +15,7 @@ import org.gdtls.internal.gen.global.Gio;
 import org.gdtls.internal.glue.CallbackDispatcher;
 import org.gdtls.internal.glue.CallbackErrors;
 import org.gdtls.internal.glue.CallbackTarget;
+import org.gdtls.internal.glue.NativeCancellable;
 import org.gdtls.internal.glue.RawPointer;
 
 /**
@@ -20,21 +23,21 @@ import org.gdtls.internal.glue.RawPointer;
  * readable/writable. It holds its own reference on the connection's GObject (and the registry holds it) until
  * it ends: when the callback returns false, on {@link #close()}, or when the connection closes.
  */
-final class DatagramWatch implements CallbackTarget, Subscription {
-    private final MainContextPump pump;
+public final class DatagramWatch implements CallbackTarget, Subscription {
+    private final PumpLoop pump;
     private final Predicate<Set<IOCondition>> callback;
     private final AtomicBoolean ended = new AtomicBoolean();
     private GSource source;      // touched on the pump's thread only
     private Pointer objectRef;   // our own GObject reference, dropped when the watch ends
 
-    private DatagramWatch(MainContextPump pump, Predicate<Set<IOCondition>> callback) {
+    private DatagramWatch(PumpLoop pump, Predicate<Set<IOCondition>> callback) {
         this.pump = pump;
         this.callback = callback;
     }
 
     /** Attaches the source on the pump's thread; {@code datagramBased} must be leased by the caller meanwhile. */
-    static DatagramWatch start(MainContextPump pump, GDatagramBased datagramBased, Set<IOCondition> conditions,
-                               Cancellable cancellable, Predicate<Set<IOCondition>> callback) {
+    public static DatagramWatch start(PumpLoop pump, GDatagramBased datagramBased, Set<IOCondition> conditions,
+                               NativeCancellable cancellable, Predicate<Set<IOCondition>> callback) {
         DatagramWatch watch = new DatagramWatch(pump, callback);
         Pointer ref = Gio.g_object_ref(datagramBased); // taken now, while the caller's lease guarantees the object
         int bits = IOCondition.toBits(conditions);
@@ -47,8 +50,8 @@ final class DatagramWatch implements CallbackTarget, Subscription {
         return watch;
     }
 
-    private static void attachOnPump(DatagramWatch watch, Pointer ref, int bits, Cancellable cancellable) {
-        MainContextPump pump = watch.pump;
+    private static void attachOnPump(DatagramWatch watch, Pointer ref, int bits, NativeCancellable cancellable) {
+        PumpLoop pump = watch.pump;
         pump.execute(() -> {
             watch.objectRef = ref;
             if (watch.ended.get()) {
@@ -57,7 +60,7 @@ final class DatagramWatch implements CallbackTarget, Subscription {
             }
             GCancellable cancel;
             try {
-                cancel = Cancellable.acquire(cancellable);
+                cancel = NativeCancellable.acquire(cancellable);
             } catch (IllegalStateException closed) {
                 watch.ended.set(true);
                 Gio.g_object_unref(ref);
@@ -69,7 +72,7 @@ final class DatagramWatch implements CallbackTarget, Subscription {
                 watch.source = Gio.gdtls_datagram_source_attach(new GDatagramBased(ref), bits,
                         cancel, new GMainContext(new RawPointer(pump.contextAddress())), handle);
             } finally {
-                Cancellable.release(cancellable); // the source took its own reference on the cancellable
+                NativeCancellable.release(cancellable); // the source took its own reference on the cancellable
             }
         });
     }
