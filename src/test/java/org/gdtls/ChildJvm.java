@@ -32,9 +32,15 @@ final class ChildJvm {
 
     static Result run(Path workDir, long timeoutSeconds, Class<?> main, String... args)
             throws IOException, InterruptedException {
+        return run(workDir, timeoutSeconds, List.of("-cp", System.getProperty("java.class.path")), main, args);
+    }
+
+    /** As {@link #run(Path, long, Class, String...)}, with the child's class or module path in {@code pathArgs}. */
+    static Result run(Path workDir, long timeoutSeconds, List<String> pathArgs, Class<?> main, String... args)
+            throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-XX:ErrorFile=" + workDir.resolve("hs_err_%p.log"),
-                "-cp", System.getProperty("java.class.path")));
+        List<String> command = new ArrayList<>(List.of(java, "-XX:ErrorFile=" + workDir.resolve("hs_err_%p.log")));
+        command.addAll(pathArgs);
         String extra = System.getProperty("test.child.jvm.args", "");
         if (!extra.isBlank()) {
             command.addAll(List.of(extra.trim().split("\\s+")));
