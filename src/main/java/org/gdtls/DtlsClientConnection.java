@@ -11,14 +11,13 @@ import org.bytedeco.javacpp.Pointer;
 import org.gdtls.internal.gen.GByteArray;
 import org.gdtls.internal.gen.GDatagramBased;
 import org.gdtls.internal.gen.GDtlsClientConnection;
-import org.gdtls.internal.gen.GError;
 import org.gdtls.internal.gen.GInetSocketAddress;
 import org.gdtls.internal.gen.GList;
 import org.gdtls.internal.gen.GNetworkAddress;
 import org.gdtls.internal.gen.GSocketConnectable;
 import org.gdtls.internal.gen.global.Gio;
 import org.gdtls.internal.glue.CStrings;
-import org.gdtls.internal.glue.GErrors;
+import org.gdtls.internal.glue.GErrorSlot;
 import org.gdtls.internal.glue.NativeLibrary;
 import org.gdtls.internal.glue.ServerIdentity;
 
@@ -42,10 +41,10 @@ public final class DtlsClientConnection extends DtlsConnection {
         Pointer identity = serverIdentity == null ? null : ServerIdentity.connectable(serverIdentity);
         GDatagramBased transport = TransportLease.acquire(base);
         try {
-            GError error = GErrors.slot();
+            GErrorSlot error = GErrorSlot.ofThread();
             GDatagramBased conn = Gio.g_dtls_client_connection_new(transport,
-                    identity == null ? null : new GSocketConnectable(identity), error);
-            GErrors.check(error);
+                    identity == null ? null : new GSocketConnectable(identity), error.out());
+            error.check();
             return new DtlsClientConnection(conn, base);
         } finally {
             TransportLease.release(base);

@@ -29,7 +29,7 @@ import org.gdtls.internal.gen.GError;
 import org.gdtls.internal.gen.GSocket;
 import org.gdtls.internal.gen.global.Gio;
 import org.gdtls.internal.glue.CStrings;
-import org.gdtls.internal.glue.GErrors;
+import org.gdtls.internal.glue.GErrorSlot;
 import org.gdtls.internal.glue.GProperties;
 import org.gdtls.internal.glue.NativeCancellable;
 import org.gdtls.internal.glue.NativeLibrary;
@@ -161,8 +161,8 @@ public abstract sealed class DtlsConnection implements Closeable
             failPending(); // GIO's close would wait for their operations (a handshake up to 60 s): end them first
             GCancellable cancel = Cancellable.acquire(cancellable);
             try {
-                GError error = GErrors.slot();
-                Gio.g_dtls_connection_close(conn, cancel, error);
+                GErrorSlot error = GErrorSlot.ofThread();
+                Gio.g_dtls_connection_close(conn, cancel, error.out());
                 checkIo(error);
             } finally {
                 Cancellable.release(cancellable);
@@ -232,7 +232,7 @@ public abstract sealed class DtlsConnection implements Closeable
             return endedByClose.track(AsyncOperation.start(pump, this, handle, cancellable,
                     (conn, c, callback, data) -> Gio.g_dtls_connection_handshake_async(conn, ioPriority, c, callback, data),
                     (conn, result, error) -> {
-                        Gio.g_dtls_connection_handshake_finish(conn, result, error);
+                        Gio.g_dtls_connection_handshake_finish(conn, result, error.out());
                         return checkIo(error);
                     }, io::endExplicit));
         } catch (RuntimeException e) {
@@ -253,7 +253,7 @@ public abstract sealed class DtlsConnection implements Closeable
                 (conn, c, callback, data) -> Gio.g_dtls_connection_shutdown_async(conn, read ? 1 : 0, write ? 1 : 0,
                         ioPriority, c, callback, data),
                 (conn, result, error) -> {
-                    Gio.g_dtls_connection_shutdown_finish(conn, result, error);
+                    Gio.g_dtls_connection_shutdown_finish(conn, result, error.out());
                     return checkIo(error);
                 }, null));
     }
@@ -273,7 +273,7 @@ public abstract sealed class DtlsConnection implements Closeable
         return AsyncOperation.start(MainContextPump.loop(pump), this, handle, Cancellable.core(cancellable),
                 (conn, c, callback, data) -> Gio.g_dtls_connection_close_async(conn, ioPriority, c, callback, data),
                 (conn, result, error) -> {
-                    Gio.g_dtls_connection_close_finish(conn, result, error);
+                    Gio.g_dtls_connection_close_finish(conn, result, error.out());
                     return checkIo(error);
                 }, handle::close);
     }
@@ -431,9 +431,9 @@ public abstract sealed class DtlsConnection implements Closeable
         return handle.call(conn -> {
             GByteArray data = Gio.g_byte_array_new();
             try {
-                GError error = GErrors.slot();
-                Gio.g_dtls_connection_get_channel_binding_data(conn, type.code(), data, error);
-                GErrors.check(error);
+                GErrorSlot error = GErrorSlot.ofThread();
+                Gio.g_dtls_connection_get_channel_binding_data(conn, type.code(), data, error.out());
+                error.check();
                 byte[] result = new byte[data.len()];
                 data.data().get(result);
                 return result;
@@ -622,7 +622,7 @@ public abstract sealed class DtlsConnection implements Closeable
     /** A blocking GIO call on the open connection: CLOSED once closed, its GError thrown as the I/O would report it. */
     @FunctionalInterface
     private interface IoCall {
-        void run(GDtlsConnection conn, GCancellable cancellable, GError error) throws GioException;
+        void run(GDtlsConnection conn, GCancellable cancellable, PointerPointer<GError> error) throws GioException;
     }
 
     private void ioCall(Cancellable cancellable, IoCall call) throws GioException {
@@ -630,8 +630,8 @@ public abstract sealed class DtlsConnection implements Closeable
         try {
             GCancellable cancel = Cancellable.acquire(cancellable); // before the try: release only what was acquired
             try {
-                GError error = GErrors.slot();
-                call.run(conn, cancel, error);
+                GErrorSlot error = GErrorSlot.ofThread();
+                call.run(conn, cancel, error.out());
                 checkIo(error);
             } finally {
                 Cancellable.release(cancellable);
@@ -642,9 +642,9 @@ public abstract sealed class DtlsConnection implements Closeable
     }
 
     /** Throws the GError of an I/O call, if any, as the datagram path reports it (CLOSED if the socket was shut). */
-    private Void checkIo(GError error) throws GioException {
-        if (!error.isNull()) {
-            throw io.failure(GErrors.take(error));
+    private Void checkIo(GErrorSlot error) throws GioException {
+        if (error.isSet()) {
+            throw io.failure(error.take());
         }
         return null;
     }

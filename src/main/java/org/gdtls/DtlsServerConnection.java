@@ -4,10 +4,9 @@ import java.util.Objects;
 
 import org.gdtls.internal.gen.GDatagramBased;
 import org.gdtls.internal.gen.GDtlsConnection;
-import org.gdtls.internal.gen.GError;
 import org.gdtls.internal.gen.GTlsCertificate;
 import org.gdtls.internal.gen.global.Gio;
-import org.gdtls.internal.glue.GErrors;
+import org.gdtls.internal.glue.GErrorSlot;
 import org.gdtls.internal.glue.GProperties;
 import org.gdtls.internal.glue.NativeLibrary;
 
@@ -31,9 +30,9 @@ public final class DtlsServerConnection extends DtlsConnection {
         try {
             GTlsCertificate cert = certificate == null ? null : certificate.handle.acquire();
             try {
-                GError error = GErrors.slot();
-                GDatagramBased conn = Gio.g_dtls_server_connection_new(transport, cert, error);
-                GErrors.check(error);
+                GErrorSlot error = GErrorSlot.ofThread();
+                GDatagramBased conn = Gio.g_dtls_server_connection_new(transport, cert, error.out());
+                error.check();
                 return new DtlsServerConnection(conn, base);
             } finally {
                 if (certificate != null) {

@@ -19,7 +19,6 @@ import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.SizeTPointer;
 import org.gdtls.internal.gen.GBytes;
 import org.gdtls.internal.gen.GDateTime;
-import org.gdtls.internal.gen.GError;
 import org.gdtls.internal.gen.GInetAddress;
 import org.gdtls.internal.gen.GList;
 import org.gdtls.internal.gen.GPtrArray;
@@ -27,7 +26,7 @@ import org.gdtls.internal.gen.GSocketConnectable;
 import org.gdtls.internal.gen.GTlsCertificate;
 import org.gdtls.internal.gen.global.Gio;
 import org.gdtls.internal.glue.CStrings;
-import org.gdtls.internal.glue.GErrors;
+import org.gdtls.internal.glue.GErrorSlot;
 import org.gdtls.internal.glue.GProperties;
 import org.gdtls.internal.glue.NativeLibrary;
 import org.gdtls.internal.glue.ObjectHandle;
@@ -66,9 +65,9 @@ public final class TlsCertificate implements AutoCloseable {
         byte[] bytes = pem.getBytes(StandardCharsets.UTF_8);
         try (BytePointer data = new BytePointer(bytes.length + 1L)) {
             data.put(bytes).put(bytes.length, (byte) 0);
-            GError error = GErrors.slot();
-            GTlsCertificate cert = Gio.g_tls_certificate_new_from_pem(data, bytes.length, error);
-            GErrors.check(error);
+            GErrorSlot error = GErrorSlot.ofThread();
+            GTlsCertificate cert = Gio.g_tls_certificate_new_from_pem(data, bytes.length, error.out());
+            error.check();
             return adopt(cert);
         }
     }
@@ -79,9 +78,9 @@ public final class TlsCertificate implements AutoCloseable {
         Objects.requireNonNull(file, "file");
         NativeLibrary.ensureLoaded();
         try (BytePointer path = CStrings.utf8(file.toString())) {
-            GError error = GErrors.slot();
-            GTlsCertificate cert = Gio.g_tls_certificate_new_from_file(path, error);
-            GErrors.check(error);
+            GErrorSlot error = GErrorSlot.ofThread();
+            GTlsCertificate cert = Gio.g_tls_certificate_new_from_file(path, error.out());
+            error.check();
             return adopt(cert);
         }
     }
@@ -93,9 +92,9 @@ public final class TlsCertificate implements AutoCloseable {
         Objects.requireNonNull(keyFile, "keyFile");
         NativeLibrary.ensureLoaded();
         try (BytePointer cert = CStrings.utf8(certFile.toString()); BytePointer key = CStrings.utf8(keyFile.toString())) {
-            GError error = GErrors.slot();
-            GTlsCertificate result = Gio.g_tls_certificate_new_from_files(cert, key, error);
-            GErrors.check(error);
+            GErrorSlot error = GErrorSlot.ofThread();
+            GTlsCertificate result = Gio.g_tls_certificate_new_from_files(cert, key, error.out());
+            error.check();
             return adopt(result);
         }
     }
@@ -112,9 +111,9 @@ public final class TlsCertificate implements AutoCloseable {
         Objects.requireNonNull(password, "password");
         NativeLibrary.ensureLoaded();
         try (BytePointer path = CStrings.utf8(file.toString()); BytePointer pass = CStrings.utf8(password)) {
-            GError error = GErrors.slot();
-            GTlsCertificate cert = Gio.g_tls_certificate_new_from_file_with_password(path, pass, error);
-            GErrors.check(error);
+            GErrorSlot error = GErrorSlot.ofThread();
+            GTlsCertificate cert = Gio.g_tls_certificate_new_from_file_with_password(path, pass, error.out());
+            error.check();
             return adopt(cert);
         }
     }
@@ -128,9 +127,9 @@ public final class TlsCertificate implements AutoCloseable {
         Objects.requireNonNull(pkcs12, "pkcs12");
         NativeLibrary.ensureLoaded();
         try (BytePointer data = new BytePointer(pkcs12); BytePointer pass = CStrings.utf8(password)) {
-            GError error = GErrors.slot();
-            GTlsCertificate cert = Gio.g_tls_certificate_new_from_pkcs12(data, pkcs12.length, pass, error);
-            GErrors.check(error);
+            GErrorSlot error = GErrorSlot.ofThread();
+            GTlsCertificate cert = Gio.g_tls_certificate_new_from_pkcs12(data, pkcs12.length, pass, error.out());
+            error.check();
             return adopt(cert);
         }
     }
@@ -144,9 +143,9 @@ public final class TlsCertificate implements AutoCloseable {
         Objects.requireNonNull(certificateUri, "certificateUri");
         NativeLibrary.ensureLoaded();
         try (BytePointer cert = CStrings.utf8(certificateUri); BytePointer key = CStrings.utf8(privateKeyUri)) {
-            GError error = GErrors.slot();
-            GTlsCertificate result = Gio.g_tls_certificate_new_from_pkcs11_uris(cert, key, error);
-            GErrors.check(error);
+            GErrorSlot error = GErrorSlot.ofThread();
+            GTlsCertificate result = Gio.g_tls_certificate_new_from_pkcs11_uris(cert, key, error.out());
+            error.check();
             return adopt(result);
         }
     }
@@ -157,9 +156,9 @@ public final class TlsCertificate implements AutoCloseable {
         Objects.requireNonNull(file, "file");
         NativeLibrary.ensureLoaded();
         try (BytePointer path = CStrings.utf8(file.toString())) {
-            GError error = GErrors.slot();
-            GList list = Gio.g_tls_certificate_list_new_from_file(path, error);
-            GErrors.check(error);
+            GErrorSlot error = GErrorSlot.ofThread();
+            GList list = Gio.g_tls_certificate_list_new_from_file(path, error.out());
+            error.check();
             List<TlsCertificate> result = new ArrayList<>();
             for (GList node = list; node != null && !node.isNull(); node = node.next()) {
                 result.add(adopt(new GTlsCertificate(node.data()))); // the list owned one reference each

@@ -4,11 +4,10 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 import org.bytedeco.javacpp.BytePointer;
-import org.gdtls.internal.gen.GError;
 import org.gdtls.internal.gen.GTlsDatabase;
 import org.gdtls.internal.gen.global.Gio;
 import org.gdtls.internal.glue.CStrings;
-import org.gdtls.internal.glue.GErrors;
+import org.gdtls.internal.glue.GErrorSlot;
 import org.gdtls.internal.glue.NativeLibrary;
 import org.gdtls.internal.glue.ObjectHandle;
 
@@ -38,9 +37,9 @@ public final class TlsDatabase implements AutoCloseable {
         Objects.requireNonNull(caFile, "caFile");
         NativeLibrary.ensureLoaded();
         try (BytePointer path = CStrings.utf8(caFile.toAbsolutePath().toString())) {
-            GError error = GErrors.slot();
-            GTlsDatabase db = Gio.g_tls_file_database_new(path, error);
-            GErrors.check(error);
+            GErrorSlot error = GErrorSlot.ofThread();
+            GTlsDatabase db = Gio.g_tls_file_database_new(path, error.out());
+            error.check();
             return new TlsDatabase(db);
         }
     }

@@ -3,7 +3,6 @@ package org.gdtls;
 import java.util.Objects;
 
 import org.gdtls.internal.gen.GCancellable;
-import org.gdtls.internal.gen.GError;
 import org.gdtls.internal.gen.GTlsCertificate;
 import org.gdtls.internal.gen.GTlsConnection;
 import org.gdtls.internal.gen.GTlsInteraction;
@@ -11,6 +10,7 @@ import org.gdtls.internal.gen.GTlsPassword;
 import org.gdtls.internal.gen.global.Gio;
 import org.gdtls.internal.glue.CallbackDispatcher;
 import org.gdtls.internal.glue.CallbackErrors;
+import org.gdtls.internal.glue.GErrorSlot;
 import org.gdtls.internal.glue.GErrors;
 import org.gdtls.internal.glue.NativeLibrary;
 import org.gdtls.internal.glue.ObjectHandle;
@@ -70,9 +70,9 @@ public abstract class TlsInteraction implements AutoCloseable {
             try {
                 GCancellable c = Cancellable.acquire(cancellable);
                 try {
-                    GError error = GErrors.slot();
-                    int result = Gio.g_tls_interaction_invoke_ask_password(self, p, c, error);
-                    GErrors.check(error);
+                    GErrorSlot error = GErrorSlot.ofThread();
+                    int result = Gio.g_tls_interaction_invoke_ask_password(self, p, c, error.out());
+                    error.check();
                     return TlsInteractionResult.fromCode(result);
                 } finally {
                     Cancellable.release(cancellable);

@@ -16,7 +16,6 @@ import org.gdtls.internal.async.DatagramWatch;
 import org.gdtls.internal.datagram.DatagramBatch;
 import org.gdtls.internal.gen.GCancellable;
 import org.gdtls.internal.gen.GDatagramBased;
-import org.gdtls.internal.gen.GError;
 import org.gdtls.internal.gen.GInetSocketAddress;
 import org.gdtls.internal.gen.GInputMessage;
 import org.gdtls.internal.gen.GInputVector;
@@ -24,7 +23,7 @@ import org.gdtls.internal.gen.GSocket;
 import org.gdtls.internal.gen.GSocketAddress;
 import org.gdtls.internal.gen.global.Gio;
 import org.gdtls.internal.glue.CStrings;
-import org.gdtls.internal.glue.GErrors;
+import org.gdtls.internal.glue.GErrorSlot;
 import org.gdtls.internal.glue.NativeLibrary;
 import org.gdtls.internal.glue.ObjectHandle;
 import org.gdtls.internal.glue.RawPointer;
@@ -60,9 +59,9 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
             case INET6 -> Gio.G_SOCKET_FAMILY_IPV6;
             default -> throw new IllegalArgumentException("not an IP family: " + family);
         };
-        GError error = GErrors.slot();
-        GSocket socket = Gio.g_socket_new(gFamily, Gio.G_SOCKET_TYPE_DATAGRAM, Gio.G_SOCKET_PROTOCOL_UDP, error);
-        GErrors.check(error);
+        GErrorSlot error = GErrorSlot.ofThread();
+        GSocket socket = Gio.g_socket_new(gFamily, Gio.G_SOCKET_TYPE_DATAGRAM, Gio.G_SOCKET_PROTOCOL_UDP, error.out());
+        error.check();
         return new UdpSocket(socket);
     }
 
@@ -84,9 +83,9 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
     private void bindTo(InetSocketAddress local) throws GioException {
         GSocket socket = handle.acquire();
         try (GSocketAddressRef address = GSocketAddressRef.of(local)) {
-            GError error = GErrors.slot();
-            Gio.g_socket_bind(socket, address.pointer, 0, error);
-            GErrors.check(error);
+            GErrorSlot error = GErrorSlot.ofThread();
+            Gio.g_socket_bind(socket, address.pointer, 0, error.out());
+            error.check();
         } finally {
             handle.release();
         }
@@ -98,9 +97,9 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
         Objects.requireNonNull(remote, "remote");
         GSocket socket = handle.acquire();
         try (GSocketAddressRef address = GSocketAddressRef.of(remote)) {
-            GError error = GErrors.slot();
-            Gio.g_socket_connect(socket, address.pointer, null, error);
-            GErrors.check(error);
+            GErrorSlot error = GErrorSlot.ofThread();
+            Gio.g_socket_connect(socket, address.pointer, null, error.out());
+            error.check();
         } finally {
             handle.release();
         }
@@ -111,9 +110,9 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
     public InetSocketAddress localAddress() throws GioException {
         GSocket socket = handle.acquire();
         try {
-            GError error = GErrors.slot();
-            GSocketAddress address = Gio.g_socket_get_local_address(socket, error);
-            GErrors.check(error);
+            GErrorSlot error = GErrorSlot.ofThread();
+            GSocketAddress address = Gio.g_socket_get_local_address(socket, error.out());
+            error.check();
             return GSocketAddressRef.adopt(address);
         } finally {
             handle.release();
@@ -125,9 +124,9 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
     public InetSocketAddress remoteAddress() throws GioException {
         GSocket socket = handle.acquire();
         try {
-            GError error = GErrors.slot();
-            GSocketAddress address = Gio.g_socket_get_remote_address(socket, error);
-            GErrors.check(error);
+            GErrorSlot error = GErrorSlot.ofThread();
+            GSocketAddress address = Gio.g_socket_get_remote_address(socket, error.out());
+            error.check();
             return GSocketAddressRef.adopt(address);
         } finally {
             handle.release();
@@ -191,11 +190,11 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
                  GInputMessage message = new GInputMessage()) {
                 message._address(sender).vectors(vector).num_vectors(1).bytes_received(0).flags(0)
                         .control_messages((PointerPointer<?>) null).num_control_messages(null);
-                GError error = GErrors.slot();
+                GErrorSlot error = GErrorSlot.ofThread();
                 Gio.g_datagram_based_receive_messages(new GDatagramBased(socket), message, 1, flags, timeoutMicros,
-                        cancel, error);
-                if (!error.isNull()) {
-                    throw closedIfShut(GErrors.take(error));
+                        cancel, error.out());
+                if (error.isSet()) {
+                    throw closedIfShut(error.take());
                 }
                 if (received != null) {
                     received[0] = message.bytes_received();
@@ -249,10 +248,10 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
             shut = true;
             if (Gio.gdtls_socket_shut(socket) < 0) {
                 // no descriptor left for the dead socket: close as C would, the pollers are awake already
-                GError error = GErrors.slot();
-                Gio.g_socket_close(socket, error);
-                if (!error.isNull()) {
-                    GErrors.take(error);
+                GErrorSlot error = GErrorSlot.ofThread();
+                Gio.g_socket_close(socket, error.out());
+                if (error.isSet()) {
+                    error.take();
                 }
             }
         } finally {

@@ -16,7 +16,7 @@ import org.gdtls.internal.gen.global.Gio;
 import org.gdtls.internal.glue.CallbackDispatcher;
 import org.gdtls.internal.glue.CallbackErrors;
 import org.gdtls.internal.glue.CallbackTarget;
-import org.gdtls.internal.glue.GErrors;
+import org.gdtls.internal.glue.GErrorSlot;
 import org.gdtls.internal.glue.NativeCancellable;
 import org.gdtls.internal.glue.ObjectHandle;
 import org.gdtls.internal.glue.RawPointer;
@@ -37,8 +37,8 @@ public final class AsyncOperation<P extends Pointer, T> implements CallbackTarge
 
     @FunctionalInterface
     public interface Finisher<P, T> {
-        /** Calls the {@code _finish} function; throws its GError ({@link GErrors#check}). */
-        T finish(P object, GAsyncResult result, GError error) throws GioException;
+        /** Calls the {@code _finish} function; throws its GError ({@link GErrorSlot#check}). */
+        T finish(P object, GAsyncResult result, GErrorSlot error) throws GioException;
     }
 
     private static final Pointer CALLBACK = new RawPointer(Gio.gdtls_async_ready_callback().address());
@@ -149,7 +149,7 @@ public final class AsyncOperation<P extends Pointer, T> implements CallbackTarge
         T value = null;
         Throwable failure = null;
         try {
-            value = finisher.finish(object, new GAsyncResult(new RawPointer(result)), GErrors.slot());
+            value = finisher.finish(object, new GAsyncResult(new RawPointer(result)), GErrorSlot.ofThread());
         } catch (Throwable t) {
             failure = t;
         }

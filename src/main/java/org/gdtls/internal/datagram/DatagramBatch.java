@@ -21,18 +21,16 @@ import org.gdtls.internal.gen.GInputVector;
 import org.gdtls.internal.gen.GOutputMessage;
 import org.gdtls.internal.gen.GOutputVector;
 import org.gdtls.internal.gen.global.Gio;
-import org.gdtls.internal.glue.GErrors;
+import org.gdtls.internal.glue.GErrorSlot;
 import org.gdtls.internal.glue.NativeCancellable;
-import org.gdtls.internal.glue.RawPointer;
 
 /**
  * One direction of a connection's datagram path: {@code g_datagram_based_send_messages} or
  * {@code receive_messages} over native scratch that is reused from call to call. Each message has one vector
  * pointing straight into the caller's direct {@link ByteBuffer} (no copy; a heap buffer goes through a direct
  * stand-in). The C structs are written through a direct-buffer view at their C offsets, so filling a batch costs
- * no JNI call and allocates nothing; the whole batch then crosses JNI once. The call's {@code GError **} is a slot
- * in the same memory, passed as a {@code GError**} JavaCPP hands to C as is (the {@code @ByPtrPtr GError} form
- * costs a JNI field write-back on every call, error or not). Calls are serialized by the batch's lock.
+ * no JNI call and allocates nothing; the whole batch then crosses JNI once. The call's {@code GError **} is the
+ * batch's own {@link GErrorSlot}. Calls are serialized by the batch's lock.
  */
 public final class DatagramBatch extends Pointer { // a Pointer only to reach JavaCPP's protected buffer-address helper
     private static final long OUT_SIZE = Loader.sizeof(GOutputMessage.class);
@@ -58,10 +56,11 @@ public final class DatagramBatch extends Pointer { // a Pointer only to reach Ja
     /** For the one-datagram calls, so they allocate nothing; under the lock. */
     private final ByteBuffer[] one = new ByteBuffer[1];
     private int capacity;
-    private BytePointer memory;   // [messages][vectors][GError *], zeroed
+    private BytePointer memory;   // [messages][vectors], zeroed
     private ByteBuffer view;      // the same memory, native byte order
-    private int errorSlot;        // offset of the GError * in memory
-    private PointerPointer<GError> errorOut;
+    private final GErrorSlot error = new GErrorSlot();
+    /** Fetched once: {@link GErrorSlot#check} clears what a call set, so the slot is clear between calls. */
+    private final PointerPointer<GError> errorOut = error.out();
     private GOutputMessage outMessages;
     private GInputMessage inMessages;
 
@@ -105,22 +104,20 @@ public final class DatagramBatch extends Pointer { // a Pointer only to reach Ja
         for (int i = 0; i < length; i++) {
             set(i, direct[offset + i]);
         }
-        view.putLong(errorSlot, 0);
         int done;
-        GCancellable cancel = NativeCancellable.acquire(cancellable); // outside the try: release only what was acquired
+        // Outside the try: release only what was acquired. Tested here, so the common case (none) runs no code of it.
+        GCancellable cancel = cancellable == null ? null : cancellable.acquire();
         try {
             done = output
                     ? Gio.g_datagram_based_send_messages(target, outMessages, length, 0, timeoutMicros, cancel, errorOut)
                     : Gio.g_datagram_based_receive_messages(target, inMessages, length, 0, timeoutMicros, cancel,
                             errorOut);
         } finally {
-            NativeCancellable.release(cancellable);
+            if (cancellable != null) {
+                cancellable.release();
+            }
         }
-        long error = view.getLong(errorSlot);
-        if (error != 0) {
-            view.putLong(errorSlot, 0);
-            throw GErrors.take(new GError(new RawPointer(error)));
-        }
+        error.check();
         for (int i = 0; i < done; i++) {
             ByteBuffer stand = direct[offset + i];
             int n = (int) Math.min(transferred(i), stand.remaining());
@@ -164,13 +161,10 @@ public final class DatagramBatch extends Pointer { // a Pointer only to reach Ja
         }
         free();
         capacity = Math.max(count, 16);
-        long slot = capacity * ((output ? OUT_SIZE : IN_SIZE) + VECTOR_SIZE); // a multiple of 8: pointer-aligned
-        long bytes = slot + Long.BYTES;
+        long bytes = capacity * ((output ? OUT_SIZE : IN_SIZE) + VECTOR_SIZE);
         memory = new BytePointer(bytes);
         memory.fill(0); // address, control messages and flags stay NULL/0
         view = memory.capacity(bytes).asByteBuffer().order(ByteOrder.nativeOrder());
-        errorSlot = (int) slot;
-        errorOut = new PointerPointer<>(new RawPointer(memory.address() + slot));
         if (output) {
             outMessages = new GOutputMessage(memory);
         } else {
@@ -186,7 +180,6 @@ public final class DatagramBatch extends Pointer { // a Pointer only to reach Ja
                 memory.deallocate();
                 memory = null;
                 view = null;
-                errorOut = null;
                 outMessages = null;
                 inMessages = null;
                 capacity = 0;

@@ -3,27 +3,17 @@ package org.gdtls.internal.glue;
 import java.nio.charset.StandardCharsets;
 
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.gdtls.GioException;
 import org.gdtls.internal.gen.GError;
 import org.gdtls.internal.gen.global.Gio;
 
 /**
- * The {@code GError **error} argument of GIO calls: one reusable slot per thread (JavaCPP writes the returned
- * address back into it), and the conversion of a set GError into a typed {@link GioException}.
+ * GErrors and Java exceptions, both ways: a set GError into a typed {@link GioException} (calls pass their
+ * {@code GError **} as a {@link GErrorSlot}), and a Java exception into the GError a C caller asked for.
  */
 public final class GErrors {
-    private static final ThreadLocal<GError> SLOT = ThreadLocal.withInitial(() -> new GError((Pointer) null));
-
     private GErrors() {}
-
-    /** A cleared slot to pass as the last argument of a GIO call on this thread. */
-    public static GError slot() {
-        GError slot = SLOT.get();
-        slot.setNull();
-        return slot;
-    }
 
     /**
      * Sets a {@code GError **error} out-argument a C caller passed (e.g. to a vfunc implemented in Java) from a
@@ -46,24 +36,15 @@ public final class GErrors {
         }
     }
 
-    /** Throws the GError left in {@code slot}, if any, and frees it. */
-    public static void check(GError slot) throws GioException {
-        if (!slot.isNull()) {
-            throw take(slot);
-        }
-    }
-
-    /** Converts and frees the GError in {@code slot}; the slot is cleared. */
-    public static GioException take(GError slot) {
+    /** Converts and frees {@code error}. */
+    static GioException take(GError error) {
         try {
-            String domain = Gio.g_quark_to_string(slot.domain()).getString(StandardCharsets.UTF_8);
-            int code = slot.code();
-            String message = slot.message() == null || slot.message().isNull()
-                    ? "" : slot.message().getString(StandardCharsets.UTF_8);
-            return GioException.of(domain, code, message);
+            String domain = Gio.g_quark_to_string(error.domain()).getString(StandardCharsets.UTF_8);
+            String message = error.message() == null || error.message().isNull()
+                    ? "" : error.message().getString(StandardCharsets.UTF_8);
+            return GioException.of(domain, error.code(), message);
         } finally {
-            Gio.g_error_free(slot);
-            slot.setNull();
+            Gio.g_error_free(error);
         }
     }
 }

@@ -85,14 +85,23 @@ public final class NativeCancellable implements AutoCloseable {
         handle.close();
     }
 
-    /** The native pointer for a call that holds a lease ({@code null} stays null); pair with {@link #release}. */
+    /** The native pointer for a call, under a lease; pair with {@link #release()} in finally. */
+    public GCancellable acquire() {
+        return handle.acquire();
+    }
+
+    public void release() {
+        handle.release();
+    }
+
+    /** {@link #acquire()} where no cancellable is null. */
     public static GCancellable acquire(NativeCancellable c) {
-        return c == null ? null : c.handle.acquire();
+        return c == null ? null : c.acquire();
     }
 
     public static void release(NativeCancellable c) {
         if (c != null) {
-            c.handle.release();
+            c.release();
         }
     }
 
