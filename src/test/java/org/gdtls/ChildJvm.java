@@ -1,5 +1,6 @@
 package org.gdtls;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,14 +33,22 @@ final class ChildJvm {
 
     static Result run(Path workDir, long timeoutSeconds, Class<?> main, String... args)
             throws IOException, InterruptedException {
+        return run(workDir, timeoutSeconds, List.of(), main.getName(), args);
+    }
+
+    /** As above, for a main class outside the test classpath: {@code extraClasspath} is appended to it. */
+    static Result run(Path workDir, long timeoutSeconds, List<Path> extraClasspath, String main, String... args)
+            throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        StringBuilder classpath = new StringBuilder(System.getProperty("java.class.path"));
+        extraClasspath.forEach(entry -> classpath.append(File.pathSeparator).append(entry));
         List<String> command = new ArrayList<>(List.of(java, "-XX:ErrorFile=" + workDir.resolve("hs_err_%p.log"),
-                "-cp", System.getProperty("java.class.path")));
+                "-cp", classpath.toString()));
         String extra = System.getProperty("test.child.jvm.args", "");
         if (!extra.isBlank()) {
             command.addAll(List.of(extra.trim().split("\\s+")));
         }
-        command.add(main.getName());
+        command.add(main);
         command.addAll(List.of(args));
         Result ended = finish(new ProcessBuilder(command).directory(workDir.toFile()).start(), timeoutSeconds);
         List<Path> crashLogs;
