@@ -254,7 +254,7 @@ build_on_host() {
   log "host: building (mvn -DskipTests test-compile)"
   (cd "$REPO" && scripts/install-deps.sh &&
     mvn -B -q -DskipTests test-compile dependency:build-classpath \
-      -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test) >"$OUT/host-build.log" 2>&1 ||
+      -Dmdep.outputFile=target/test-classpath.txt -DincludeScope=test) >"$OUT/host-build.log" 2>&1 ||
     { tail -20 "$OUT/host-build.log" >&2; die "host build failed"; }
 }
 
