@@ -6,8 +6,8 @@
 #
 #   scripts/distro-check.sh [--fresh] [--host-build] SUITE...   e.g. scripts/distro-check.sh bookworm trixie forky
 #
-# --host-build also runs what the host built (its GLib's jar classes, test classes and C parity runner) in each
-# root, against the root's libgio: the demo and the parity suite (ParityMain). One jar for a range of GLib.
+# --host-build also runs what the host built (its GLib's jar and CLI classes, test classes, C parity runner) in
+# each root, against the root's libgio: the demo and the parity suite (ParityMain). One jar for a range of GLib.
 #
 # Logs and reports: target/distro/SUITE/, the summary table: target/distro/results.md.
 # With two or more parity reports, scripts/gio-versions.py writes docs/gio-versions.md.
@@ -248,13 +248,13 @@ run_step() {
   log "$suite: ./gdtls $step exited $rc after $(( SECONDS - start ))s"
 }
 
-# The host's own build (classes, test classes, the C parity runner) and its test classpath (in ~/.m2, which the
-# roots mount at the same path).
+# The host's own build (classes, the command's classes, test classes, the C parity runner) and its test classpath
+# (in ~/.m2, which the roots mount at the same path).
 build_on_host() {
   log "host: building (mvn -DskipTests test-compile)"
   (cd "$REPO" && scripts/install-deps.sh &&
     mvn -B -q -DskipTests test-compile dependency:build-classpath \
-      -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test) >"$OUT/host-build.log" 2>&1 ||
+      -Dmdep.outputFile=target/test-classpath.txt -DincludeScope=test) >"$OUT/host-build.log" 2>&1 ||
     { tail -20 "$OUT/host-build.log" >&2; die "host build failed"; }
 }
 
@@ -263,11 +263,12 @@ run_host_build() {
   local suite=$1 root=$ROOTS/$1 rc cp
   rm -rf --one-file-system "${root:?}$HOST_BUILD_DIR"
   mkdir -p "$root$HOST_BUILD_DIR"
-  cp -r "$REPO/target/classes" "$REPO/target/test-classes" "$REPO/target/cmake/parity/gdtls-parity-c" "$root$HOST_BUILD_DIR/"
-  cp="$HOST_BUILD_DIR/classes:$HOST_BUILD_DIR/test-classes:$(cat "$REPO/target/test-classpath.txt")"
+  cp -r "$REPO/target/classes" "$REPO/target/cli-classes" "$REPO/target/test-classes" \
+    "$REPO/target/cmake/parity/gdtls-parity-c" "$root$HOST_BUILD_DIR/"
+  cp="$HOST_BUILD_DIR/classes:$HOST_BUILD_DIR/cli-classes:$HOST_BUILD_DIR/test-classes:$(cat "$REPO/target/test-classpath.txt")"
   log "$suite: the host's build: demo"
   rc=0
-  in_root "$root" /bin/bash -c "cd $HOST_BUILD_DIR && exec java -cp '$cp' org.gdtls.cli.Gdtls demo --pki test-classes/org/gdtls/pki" \
+  in_root "$root" /bin/bash -c "cd $HOST_BUILD_DIR && exec java -cp '$cp' org.gdtls.cli.GdtlsCommand demo --pki test-classes/org/gdtls/pki" \
     >"$OUT/$suite/host-demo.log" 2>&1 || rc=$?
   echo "$rc" >"$OUT/$suite/host-demo.rc"
   log "$suite: the host's build: parity"

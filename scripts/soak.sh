@@ -39,7 +39,7 @@ echo "soak: building (Java with the bench sources, the C driver with -DGDTLS_BUI
 build() { "$@" >> "$out/build.log" 2>&1 || { tail -30 "$out/build.log" >&2; echo "soak: build failed: $*" >&2; exit 1; }; }
 : > "$out/build.log"
 build mvn -B -Dstyle.color=never -Pbench -DskipTests test-compile dependency:build-classpath \
-    -Dmdep.outputFile="$out/classpath.txt" -Dmdep.includeScope=test
+    -Dmdep.outputFile="$out/classpath.txt" -DincludeScope=test
 build cmake -S . -B target/bench-cmake -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGDTLS_BUILD_BENCH=ON
 build cmake --build target/bench-cmake --parallel 2 --target gdtls-bench-soak
 # The Java side runs from a copy of the classes: a build in this tree while the soak runs (the test suite, say)

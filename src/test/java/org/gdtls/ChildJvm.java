@@ -1,5 +1,6 @@
 package org.gdtls;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,11 +33,15 @@ final class ChildJvm {
 
     static Result run(Path workDir, long timeoutSeconds, Class<?> main, String... args)
             throws IOException, InterruptedException {
-        return run(workDir, timeoutSeconds, List.of("-cp", System.getProperty("java.class.path")), main, args);
+        return run(workDir, timeoutSeconds, List.of("-cp", System.getProperty("java.class.path")), main.getName(),
+                args);
     }
 
-    /** As {@link #run(Path, long, Class, String...)}, with the child's class or module path in {@code pathArgs}. */
-    static Result run(Path workDir, long timeoutSeconds, List<String> pathArgs, Class<?> main, String... args)
+    /**
+     * As {@link #run(Path, long, Class, String...)}, with the child's class or module path given in
+     * {@code pathArgs} (e.g. {@code -cp} with {@link #testClassPathWith}).
+     */
+    static Result run(Path workDir, long timeoutSeconds, List<String> pathArgs, String main, String... args)
             throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-XX:ErrorFile=" + workDir.resolve("hs_err_%p.log")));
@@ -45,7 +50,7 @@ final class ChildJvm {
         if (!extra.isBlank()) {
             command.addAll(List.of(extra.trim().split("\\s+")));
         }
-        command.add(main.getName());
+        command.add(main);
         command.addAll(List.of(args));
         Result ended = finish(new ProcessBuilder(command).directory(workDir.toFile()).start(), timeoutSeconds);
         List<Path> crashLogs;
@@ -53,6 +58,13 @@ final class ChildJvm {
             crashLogs = files.filter(f -> f.getFileName().toString().startsWith("hs_err")).toList();
         }
         return new Result(ended.exitCode(), ended.stdout(), ended.stderr(), crashLogs);
+    }
+
+    /** The test JVM's class path with {@code extra} entries appended. */
+    static String testClassPathWith(List<Path> extra) {
+        StringBuilder classpath = new StringBuilder(System.getProperty("java.class.path"));
+        extra.forEach(entry -> classpath.append(File.pathSeparator).append(entry));
+        return classpath.toString();
     }
 
     /**

@@ -33,7 +33,7 @@ class ModulePathTest {
                         "--module-path", library + File.pathSeparator + javacpp,
                         "--add-modules", "org.gdtls",
                         "-cp", tests),
-                ModulePathProbe.class, LoopbackPair.pki("ca.pem").getParent().toString());
+                ModulePathProbe.class.getName(), LoopbackPair.pki("ca.pem").getParent().toString());
         assertTrue(result.survived() && result.stdout().contains("DONE"), result.describe());
     }
 }

@@ -17,13 +17,17 @@ import java.util.stream.Stream;
 import org.gdtls.Cancellable;
 import org.gdtls.DtlsClientConnection;
 import org.gdtls.DtlsServerConnection;
+import org.gdtls.Gdtls;
 import org.gdtls.GioException;
 import org.gdtls.TlsCertificate;
 import org.gdtls.TlsDatabase;
 import org.gdtls.UdpSocket;
 
-/** The command-line entry (the jar's Main-Class): {@code gdtls demo} runs a loopback DTLS client and server. */
-public final class Gdtls {
+/**
+ * The {@code gdtls} command, Main-Class of the {@code -cli} jar (it is not in the library jar): {@code gdtls demo}
+ * runs a loopback DTLS client and server. It uses only the public API of {@code org.gdtls}.
+ */
+public final class GdtlsCommand {
     private static final String USAGE = String.join("\n",
             "usage: gdtls demo [--pki DIR] [--count N] [--alpn a,b]",
             "       gdtls help",
@@ -36,7 +40,7 @@ public final class Gdtls {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final int MESSAGE_SIZE = 64;
 
-    private Gdtls() {}
+    private GdtlsCommand() {}
 
     public static void main(String[] args) {
         String command = args.length == 0 ? "" : args[0];
@@ -129,7 +133,7 @@ public final class Gdtls {
                 double handshakeMs = (System.nanoTime() - start) / 1e6;
 
                 var peerErrors = client.peerCertificateErrors();
-                print("tls backend", org.gdtls.Gdtls.tlsBackendName());
+                print("tls backend", Gdtls.tlsBackendName());
                 print("protocol", client.protocolVersion());
                 print("ciphersuite", client.ciphersuiteName());
                 print("alpn", Objects.requireNonNullElse(client.negotiatedProtocol(), "(none)"));
