@@ -1,6 +1,7 @@
 /*
- * The C glue of gdtls-java: what must be written in C. JavaCPP binds these functions like any GIO function;
- * they are never called from anywhere but the Java glue layer (org.gdtls.internal.glue).
+ * The C glue of gdtls-java: what must be written in C. JavaCPP binds these functions like any GIO function, into
+ * their own global class org.gdtls.internal.gen.global.Glue (GluePreset); they are never called from anywhere but
+ * the Java glue layer (org.gdtls.internal.glue).
  */
 #ifndef GDTLS_GLUE_H
 #define GDTLS_GLUE_H
@@ -12,7 +13,7 @@
 
 G_BEGIN_DECLS
 
-/* One kind per GLib callback shape; org.gdtls.internal.glue.CallbackDispatcher reads these numbers (generated constants). */
+/* One kind per GLib callback shape; org.gdtls.internal.glue.CallbackDispatcher reads these numbers (constants of Glue). */
 #define GDTLS_CALLBACK_RELEASE 0            /* GClosureNotify / GDestroyNotify: the handle is no longer used */
 #define GDTLS_CALLBACK_ACCEPT_CERTIFICATE 1 /* gboolean (*)(GTlsConnection*, GTlsCertificate*, GTlsCertificateFlags, gpointer) */
 #define GDTLS_CALLBACK_NOTIFY 2             /* void (*)(GObject*, GParamSpec*, gpointer) */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,14 +14,22 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.gen.global.Glue;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The generated layer covers every function the installed GIO headers declare for DTLS and GDatagramBased. */
+/**
+ * The generated layer covers every function the installed GIO headers declare for DTLS and GDatagramBased, and
+ * every function and constant of the glue's headers, each in its own global class.
+ */
 class GeneratedLayerTest {
     private static final Pattern DECLARATION = Pattern.compile("\\b(g_[a-z_]+)\\s*\\(", Pattern.MULTILINE);
+    private static final Pattern GLUE_DECLARATION = Pattern.compile("\\b(gdtls_[a-z0-9_]+)\\s*\\(");
+    private static final Pattern GLUE_CONSTANT = Pattern.compile("(?m)^#define (GDTLS_[A-Z0-9_]+) +-?\\d+\\b");
 
     /** Enum values built from glibconfig.h macros (the Parser once read G_IO_IN as 0). */
     @ParameterizedTest
@@ -63,5 +72,39 @@ class GeneratedLayerTest {
         Set<String> missing = new TreeSet<>(declared);
         missing.removeAll(generated);
         assertEquals(Set.of(), missing, "declared in " + header + " but not generated");
+    }
+
+    /**
+     * The glue's headers (native/include) are GluePreset's alone: each function and numeric constant they declare
+     * is in Glue, none is in Gio.
+     */
+    @Test
+    void glueHeadersAreGeneratedIntoGlueOnly() throws IOException {
+        Set<String> declared = new TreeSet<>();
+        try (Stream<Path> headers = Files.list(Path.of("native/include"))) {
+            for (Path header : headers.filter(p -> p.toString().endsWith(".h")).toList()) {
+                String text = Files.readString(header).replaceAll("(?s)/\\*.*?\\*/", "");
+                for (Pattern p : new Pattern[] {GLUE_DECLARATION, GLUE_CONSTANT}) {
+                    Matcher m = p.matcher(text);
+                    while (m.find()) {
+                        declared.add(m.group(1));
+                    }
+                }
+            }
+        }
+        assertTrue(declared.contains("gdtls_signal_connect") && declared.contains("GDTLS_CALLBACK_RELEASE"),
+                "found too few declarations in native/include: " + declared);
+        Gdtls.load();
+        Set<String> missing = new TreeSet<>(declared);
+        missing.removeAll(members(Glue.class));
+        assertEquals(Set.of(), missing, "declared in native/include but not generated into Glue");
+        Set<String> inGio = members(Gio.class).stream().filter(n -> n.startsWith("gdtls_") || n.startsWith("GDTLS_"))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(Set.of(), inGio, "glue symbols generated into Gio");
+    }
+
+    private static Set<String> members(Class<?> global) {
+        return Stream.concat(Arrays.stream(global.getMethods()).map(Method::getName),
+                Arrays.stream(global.getFields()).map(Field::getName)).collect(Collectors.toSet());
     }
 }

@@ -3,11 +3,13 @@ package org.gdtls.internal.glue;
 import org.bytedeco.javacpp.Loader;
 import org.gdtls.GioUnavailableException;
 import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.gen.global.Glue;
 
 /**
- * Loads the generated JNI library (and with it libgio, libgobject, libglib and the glue), binds the glue's
- * trampoline to Java and checks that a real TLS backend is installed. Every public entry point calls
- * {@link #ensureLoaded()} first, so a missing library surfaces as one clear exception, not an UnsatisfiedLinkError.
+ * Loads the generated JNI libraries, {@code jniGio} (and with it libgio, libgobject and libglib) then
+ * {@code jniGlue} (and with it the glue, libgdtls-glue), binds the glue's trampoline to Java and checks that a
+ * real TLS backend is installed. Every public entry point calls {@link #ensureLoaded()} first, so a missing
+ * library surfaces as one clear exception, not an UnsatisfiedLinkError.
  */
 public final class NativeLibrary {
     private static final Object LOCK = new Object();
@@ -41,6 +43,7 @@ public final class NativeLibrary {
     private static void load() {
         try {
             Loader.load(Gio.class);
+            Loader.load(Glue.class);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
             throw new GioUnavailableException("Cannot load GLib/GIO (" + e.getMessage() + "). gdtls-java needs "
                     + "libgio-2.0.so.0: on Debian/Ubuntu install it with `apt-get install libglib2.0-0 "

@@ -20,9 +20,11 @@ import org.bytedeco.javacpp.tools.InfoMapper;
 import org.bytedeco.javacpp.tools.Logger;
 
 /**
- * The JavaCPP preset: which headers are parsed into the generated layer ({@code org.gdtls.internal.gen}) and how
- * GLib's macros and typedefs read to JavaCPP's Parser. The Parser only reads the headers listed in {@code include},
- * in order; the C++ compiler then checks the generated JNI against the real headers.
+ * The JavaCPP preset of GLib/GIO: which headers are parsed into the generated layer ({@code org.gdtls.internal.gen},
+ * global class {@code org.gdtls.internal.gen.global.Gio}) and how GLib's macros and typedefs read to JavaCPP's
+ * Parser. The Parser only reads the headers listed in {@code include}, in order; the C++ compiler then checks the
+ * generated JNI against the real headers. The C glue's own headers have their own preset, {@link GluePreset}, which
+ * inherits this one.
  */
 @Properties(
         target = "org.gdtls.internal.gen",
@@ -66,14 +68,10 @@ import org.bytedeco.javacpp.tools.Logger;
                         "gio/gdtlsconnection.h",
                         "gio/gdtlsclientconnection.h",
                         "gio/gdtlsserverconnection.h",
-                        "gdtls_filter.h",
-                        "gdtls_peer.h",
-                        "gdtls_glue.h",
-                        "gdtls_version.h",
                 },
                 // The generated JNI must see every declaration, so the umbrella headers come first.
                 cinclude = {"glib.h", "glib-object.h", "gio/gio.h"},
-                link = {"gdtls-glue", "gio-2.0@.0", "gobject-2.0@.0", "glib-2.0@.0"},
+                link = {"gio-2.0@.0", "gobject-2.0@.0", "glib-2.0@.0"},
                 compiler = "cpp11"))
 public class GioPreset implements InfoMapper, BuildEnabled {
 
@@ -219,8 +217,7 @@ public class GioPreset implements InfoMapper, BuildEnabled {
                 "GSignalCVaMarshaller", "GTypeClassCacheFunc", "GTypeInterfaceCheckFunc", "GBaseInitFunc",
                 "GBaseFinalizeFunc", "GClassInitFunc", "GClassFinalizeFunc", "GInstanceInitFunc",
                 "GInterfaceInitFunc", "GInterfaceFinalizeFunc", "GPollFunc",
-                "GAsyncReadyCallback", "GDatagramBasedSourceFunc", "GCancellableSourceFunc", "GdtlsDatagramFilterFunc",
-                "GdtlsDatagramSendFunc")) {
+                "GAsyncReadyCallback", "GDatagramBasedSourceFunc", "GCancellableSourceFunc")) {
             infoMap.put(new Info(type).cast().valueTypes("Pointer").pointerTypes("Pointer"));
         }
     }
