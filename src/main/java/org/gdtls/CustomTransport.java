@@ -5,7 +5,7 @@ import java.util.Objects;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.gdtls.internal.gen.GDatagramBased;
-import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.gen.global.Glue;
 import org.gdtls.internal.glue.CallbackDispatcher;
 import org.gdtls.internal.glue.CallbackErrors;
 import org.gdtls.internal.glue.GErrors;
@@ -43,7 +43,7 @@ public final class CustomTransport extends QueuedTransport {
         NativeLibrary.ensureLoaded();
         long registryHandle = CallbackDispatcher.register((h, kind, data, size, errorOut) ->
                 kind == CallbackDispatcher.DATAGRAM_SEND ? send(sink, data, size, errorOut) : 0);
-        GDatagramBased created = Gio.gdtls_peer_datagram_new_java(registryHandle, capacity);
+        GDatagramBased created = Glue.gdtls_peer_datagram_new_java(registryHandle, capacity);
         if (created == null || created.isNull()) {
             CallbackDispatcher.unregister(registryHandle);
             throw new IllegalStateException("gdtls_peer_datagram_new_with_sender failed");

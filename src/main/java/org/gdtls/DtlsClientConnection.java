@@ -16,6 +16,7 @@ import org.gdtls.internal.gen.GList;
 import org.gdtls.internal.gen.GNetworkAddress;
 import org.gdtls.internal.gen.GSocketConnectable;
 import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.gen.global.Glue;
 import org.gdtls.internal.glue.CStrings;
 import org.gdtls.internal.glue.GErrorSlot;
 import org.gdtls.internal.glue.NativeLibrary;
@@ -66,7 +67,7 @@ public final class DtlsClientConnection extends DtlsConnection {
             if (identity == null || identity.isNull()) {
                 return null;
             }
-            String type = CStrings.borrowed(Gio.gdtls_object_type_name(identity));
+            String type = CStrings.borrowed(Glue.gdtls_object_type_name(identity));
             if ("GNetworkAddress".equals(type)) {
                 return CStrings.borrowed(Gio.g_network_address_get_hostname(new GNetworkAddress(identity)));
             }

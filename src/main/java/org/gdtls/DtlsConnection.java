@@ -28,6 +28,7 @@ import org.gdtls.internal.gen.GDtlsConnection;
 import org.gdtls.internal.gen.GError;
 import org.gdtls.internal.gen.GSocket;
 import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.gen.global.Glue;
 import org.gdtls.internal.glue.CStrings;
 import org.gdtls.internal.glue.GErrorSlot;
 import org.gdtls.internal.glue.GProperties;
@@ -191,7 +192,7 @@ public abstract sealed class DtlsConnection implements Closeable
             if (base == null) {
                 return null;
             }
-            String type = CStrings.borrowed(Gio.gdtls_object_type_name(base));
+            String type = CStrings.borrowed(Glue.gdtls_object_type_name(base));
             if (!"GSocket".equals(type)) {
                 Gio.g_object_unref(base);
                 throw new UnsupportedOperationException("base socket is a " + type + ", not a GSocket");

@@ -3,7 +3,7 @@ package org.gdtls;
 import java.util.Objects;
 
 import org.gdtls.internal.gen.GDatagramBased;
-import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.gen.global.Glue;
 import org.gdtls.internal.glue.CallbackDispatcher;
 import org.gdtls.internal.glue.CallbackErrors;
 import org.gdtls.internal.glue.NativeLibrary;
@@ -42,7 +42,7 @@ public final class FilteredTransport implements DatagramTransport, AutoCloseable
                 kind == CallbackDispatcher.DATAGRAM_FILTER ? decide(filter, direction, serial, length) : 0);
         GDatagramBased created;
         try {
-            created = Gio.gdtls_filter_datagram_new_java(TransportLease.acquire(base), registryHandle);
+            created = Glue.gdtls_filter_datagram_new_java(TransportLease.acquire(base), registryHandle);
         } finally {
             TransportLease.release(base);
         }
@@ -54,13 +54,13 @@ public final class FilteredTransport implements DatagramTransport, AutoCloseable
     }
 
     private static long decide(DatagramFilter filter, long direction, long serial, long length) {
-        DatagramFilter.Direction d = direction == Gio.GDTLS_DATAGRAM_OUT ? DatagramFilter.Direction.OUT
+        DatagramFilter.Direction d = direction == Glue.GDTLS_DATAGRAM_OUT ? DatagramFilter.Direction.OUT
                 : DatagramFilter.Direction.IN;
         try {
-            return filter.keep(d, serial, (int) length) ? Gio.GDTLS_DATAGRAM_KEEP : Gio.GDTLS_DATAGRAM_DROP;
+            return filter.keep(d, serial, (int) length) ? Glue.GDTLS_DATAGRAM_KEEP : Glue.GDTLS_DATAGRAM_DROP;
         } catch (Throwable t) {
             CallbackErrors.report("datagram filter " + filter, t);
-            return Gio.GDTLS_DATAGRAM_KEEP;
+            return Glue.GDTLS_DATAGRAM_KEEP;
         }
     }
 
@@ -70,8 +70,8 @@ public final class FilteredTransport implements DatagramTransport, AutoCloseable
         Objects.requireNonNull(direction, "direction");
         GDatagramBased filter = handle.acquire();
         try {
-            return Gio.gdtls_filter_datagram_dropped(filter,
-                    direction == DatagramFilter.Direction.OUT ? Gio.GDTLS_DATAGRAM_OUT : Gio.GDTLS_DATAGRAM_IN);
+            return Glue.gdtls_filter_datagram_dropped(filter,
+                    direction == DatagramFilter.Direction.OUT ? Glue.GDTLS_DATAGRAM_OUT : Glue.GDTLS_DATAGRAM_IN);
         } finally {
             handle.release();
         }

@@ -3,6 +3,7 @@ package org.gdtls;
 import java.util.function.BiConsumer;
 
 import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.gen.global.Glue;
 import org.gdtls.internal.glue.CallbackErrors;
 import org.gdtls.internal.glue.GLibVersion;
 import org.gdtls.internal.glue.NativeLibrary;
@@ -37,6 +38,6 @@ public final class Gdtls {
     /** The GType name of GIO's default TLS backend, e.g. {@code GTlsBackendGnutls}. */
     public static String tlsBackendName() {
         NativeLibrary.ensureLoaded();
-        return Gio.gdtls_object_type_name(Gio.g_tls_backend_get_default()).getString();
+        return Glue.gdtls_object_type_name(Gio.g_tls_backend_get_default()).getString();
     }
 }

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 import org.gdtls.internal.gen.GDatagramBased;
 import org.gdtls.internal.gen.GSocket;
-import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.gen.global.Glue;
 import org.gdtls.internal.glue.NativeLibrary;
 
 /**
@@ -46,7 +46,7 @@ public final class PeerTransport extends QueuedTransport {
         NativeLibrary.ensureLoaded();
         GSocket socket = shared.handle.acquire();
         try (UdpSocket.GSocketAddressRef address = UdpSocket.GSocketAddressRef.of(peer)) {
-            return new PeerTransport(Gio.gdtls_peer_datagram_new(socket, address.pointer, capacity), peer);
+            return new PeerTransport(Glue.gdtls_peer_datagram_new(socket, address.pointer, capacity), peer);
         } finally {
             shared.handle.release();
         }

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 import org.gdtls.internal.datagram.DatagramBatch;
 import org.gdtls.internal.gen.GDatagramBased;
-import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.gen.global.Glue;
 import org.gdtls.internal.glue.ObjectHandle;
 import org.gdtls.internal.glue.RawPointer;
 
@@ -46,7 +46,7 @@ public abstract sealed class QueuedTransport implements DatagramTransport, AutoC
                 .put(datagram.duplicate()).flip();
         GDatagramBased transport = handle.acquire();
         try {
-            boolean queued = Gio.gdtls_peer_datagram_deliver(transport,
+            boolean queued = Glue.gdtls_peer_datagram_deliver(transport,
                     new RawPointer(DatagramBatch.addressOf(direct) + direct.position()), direct.remaining()) != 0;
             datagram.position(datagram.limit());
             return queued;
@@ -60,7 +60,7 @@ public abstract sealed class QueuedTransport implements DatagramTransport, AutoC
     public long dropped() {
         GDatagramBased transport = handle.acquire();
         try {
-            return Gio.gdtls_peer_datagram_dropped(transport);
+            return Glue.gdtls_peer_datagram_dropped(transport);
         } finally {
             handle.release();
         }
@@ -75,7 +75,7 @@ public abstract sealed class QueuedTransport implements DatagramTransport, AutoC
     public void shut() {
         GDatagramBased transport = handle.acquire();
         try {
-            Gio.gdtls_peer_datagram_shut(transport);
+            Glue.gdtls_peer_datagram_shut(transport);
         } finally {
             handle.release();
         }

@@ -8,6 +8,7 @@ import org.gdtls.internal.gen.GTlsConnection;
 import org.gdtls.internal.gen.GTlsInteraction;
 import org.gdtls.internal.gen.GTlsPassword;
 import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.gen.global.Glue;
 import org.gdtls.internal.glue.CallbackDispatcher;
 import org.gdtls.internal.glue.CallbackErrors;
 import org.gdtls.internal.glue.GErrorSlot;
@@ -35,7 +36,7 @@ public abstract class TlsInteraction implements AutoCloseable {
         NativeLibrary.ensureLoaded();
         // The registry reaches this object weakly: a connection keeps it alive through DtlsConnection#setInteraction.
         long registryHandle = CallbackDispatcher.register(new WeakTarget<>(this, TlsInteraction::dispatch));
-        this.handle = new ObjectHandle<>(this, Gio.gdtls_interaction_new(registryHandle), "TlsInteraction");
+        this.handle = new ObjectHandle<>(this, Glue.gdtls_interaction_new(registryHandle), "TlsInteraction");
     }
 
     /**

@@ -22,6 +22,7 @@ import org.gdtls.internal.gen.GInputVector;
 import org.gdtls.internal.gen.GSocket;
 import org.gdtls.internal.gen.GSocketAddress;
 import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.gen.global.Glue;
 import org.gdtls.internal.glue.CStrings;
 import org.gdtls.internal.glue.GErrorSlot;
 import org.gdtls.internal.glue.NativeLibrary;
@@ -246,7 +247,7 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
         }
         try {
             shut = true;
-            if (Gio.gdtls_socket_shut(socket) < 0) {
+            if (Glue.gdtls_socket_shut(socket) < 0) {
                 // no descriptor left for the dead socket: close as C would, the pollers are awake already
                 GErrorSlot error = GErrorSlot.ofThread();
                 Gio.g_socket_close(socket, error.out());

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.gen.global.Glue;
 import org.gdtls.internal.glue.NativeLibrary;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,7 +63,7 @@ class EnumsTest {
         missing.removeAll(java.keySet());
         assertEquals(Set.of(), missing, javaEnum + " lacks values of " + cType);
 
-        int headerVersion = Gio.gdtls_glib_build_version();
+        int headerVersion = Glue.gdtls_glib_build_version();
         for (Enum<?> constant : java.values()) {
             String cName = prefix + constant.name();
             if (c.contains(constant.name())) {

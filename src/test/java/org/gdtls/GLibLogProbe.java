@@ -5,7 +5,7 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.gen.global.Glue;
 import org.gdtls.internal.glue.GLibLogWriter;
 
 /**
@@ -39,10 +39,10 @@ public final class GLibLogProbe {
         });
         Gdtls.load();
         if (args.length > 0 && args[0].equals("stopped")) {
-            Gio.gdtls_log_writer_stop_java();
+            Glue.gdtls_log_writer_stop_java();
         }
-        Gio.gdtls_test_log("gdtls-probe", GLibLogWriter.G_LOG_LEVEL_WARNING, "probe warning", 0);
-        Gio.gdtls_test_log("gdtls-probe", GLibLogWriter.G_LOG_LEVEL_DEBUG, "probe debug", 1);
+        Glue.gdtls_test_log("gdtls-probe", GLibLogWriter.G_LOG_LEVEL_WARNING, "probe warning", 0);
+        Glue.gdtls_test_log("gdtls-probe", GLibLogWriter.G_LOG_LEVEL_DEBUG, "probe debug", 1);
         System.out.println("DONE");
     }
 }

@@ -19,6 +19,7 @@ import java.util.logging.Logger;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.gen.global.Glue;
 import org.gdtls.internal.glue.GLibLogWriter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,7 +94,7 @@ class GLibLogTest {
         System.arraycopy(text, 0, withBadByte, 0, text.length);
         withBadByte[text.length] = (byte) 0xff;
         try (BytePointer message = cString(withBadByte)) {
-            Gio.gdtls_test_log(new BytePointer(TEST_DOMAIN), GLibLogWriter.G_LOG_LEVEL_WARNING, message, 0);
+            Glue.gdtls_test_log(new BytePointer(TEST_DOMAIN), GLibLogWriter.G_LOG_LEVEL_WARNING, message, 0);
         }
 
         Seen s = only("org.gdtls.glib." + TEST_DOMAIN);
@@ -106,7 +107,7 @@ class GLibLogTest {
 
     @Test
     void messageFromANativeThreadArrivesOnThatThread() {
-        Gio.gdtls_test_log(TEST_DOMAIN, GLibLogWriter.G_LOG_LEVEL_CRITICAL, "from a GThread", 1);
+        Glue.gdtls_test_log(TEST_DOMAIN, GLibLogWriter.G_LOG_LEVEL_CRITICAL, "from a GThread", 1);
 
         Seen s = only("org.gdtls.glib." + TEST_DOMAIN);
         assertEquals(java.util.logging.Level.SEVERE, s.record().getLevel());
@@ -118,7 +119,7 @@ class GLibLogTest {
 
     @Test
     void messageWithoutDomainGoesToTheDefaultLogger() {
-        Gio.gdtls_test_log((String) null, GLibLogWriter.G_LOG_LEVEL_MESSAGE, "no domain here", 0);
+        Glue.gdtls_test_log((String) null, GLibLogWriter.G_LOG_LEVEL_MESSAGE, "no domain here", 0);
 
         LogRecord r = only(GLibLogWriter.NO_DOMAIN_LOGGER).record();
         assertEquals(java.util.logging.Level.INFO, r.getLevel());

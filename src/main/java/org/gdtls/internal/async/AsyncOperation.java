@@ -12,7 +12,7 @@ import org.gdtls.IOErrorException;
 import org.gdtls.internal.gen.GAsyncResult;
 import org.gdtls.internal.gen.GCancellable;
 import org.gdtls.internal.gen.GError;
-import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.gen.global.Glue;
 import org.gdtls.internal.glue.CallbackDispatcher;
 import org.gdtls.internal.glue.CallbackErrors;
 import org.gdtls.internal.glue.CallbackTarget;
@@ -41,7 +41,7 @@ public final class AsyncOperation<P extends Pointer, T> implements CallbackTarge
         T finish(P object, GAsyncResult result, GErrorSlot error) throws GioException;
     }
 
-    private static final Pointer CALLBACK = new RawPointer(Gio.gdtls_async_ready_callback().address());
+    private static final Pointer CALLBACK = new RawPointer(Glue.gdtls_async_ready_callback().address());
 
     private final PumpLoop pump;
     private final Object owner; // the wrapper: kept reachable while GIO works on its object

@@ -12,6 +12,7 @@ import org.gdtls.internal.gen.GDatagramBased;
 import org.gdtls.internal.gen.GMainContext;
 import org.gdtls.internal.gen.GSource;
 import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.gen.global.Glue;
 import org.gdtls.internal.glue.CallbackDispatcher;
 import org.gdtls.internal.glue.CallbackErrors;
 import org.gdtls.internal.glue.CallbackTarget;
@@ -69,7 +70,7 @@ public final class DatagramWatch implements CallbackTarget, Subscription {
             pump.trackWatch(watch);
             long handle = CallbackDispatcher.register(watch);
             try {
-                watch.source = Gio.gdtls_datagram_source_attach(new GDatagramBased(ref), bits,
+                watch.source = Glue.gdtls_datagram_source_attach(new GDatagramBased(ref), bits,
                         cancel, new GMainContext(new RawPointer(pump.contextAddress())), handle);
             } finally {
                 NativeCancellable.release(cancellable); // the source took its own reference on the cancellable
@@ -116,7 +117,7 @@ public final class DatagramWatch implements CallbackTarget, Subscription {
     private void end() {
         pump.untrackWatch(this);
         if (ended.compareAndSet(false, true) && source != null) {
-            Gio.gdtls_source_destroy(source); // GLib then drops the callback and releases the registry handle
+            Glue.gdtls_source_destroy(source); // GLib then drops the callback and releases the registry handle
             source = null;
             Gio.g_object_unref(objectRef);
         }

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.gdtls.internal.gen.GMainContext;
 import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.gen.global.Glue;
 import org.gdtls.internal.glue.CallbackDispatcher;
 import org.gdtls.internal.glue.CallbackErrors;
 
@@ -86,7 +87,7 @@ public final class PumpLoop {
                 CallbackDispatcher.unregister(handle);
                 throw new IllegalStateException("pump is shut down");
             }
-            Gio.gdtls_context_invoke(context, Gio.G_PRIORITY_DEFAULT, handle);
+            Glue.gdtls_context_invoke(context, Gio.G_PRIORITY_DEFAULT, handle);
         }
     }
 

@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.gen.global.Glue;
 
 /**
  * The Java end of the glue's single trampoline. C handlers carry a handle (a registry id) as user data, never a
@@ -14,17 +14,17 @@ import org.gdtls.internal.gen.global.Gio;
  * strongly, or the registry becomes a GC root that keeps the connection alive (see {@link WeakTarget}).
  */
 public final class CallbackDispatcher {
-    public static final int RELEASE = Gio.GDTLS_CALLBACK_RELEASE;
-    public static final int ACCEPT_CERTIFICATE = Gio.GDTLS_CALLBACK_ACCEPT_CERTIFICATE;
-    public static final int NOTIFY = Gio.GDTLS_CALLBACK_NOTIFY;
-    public static final int ASK_PASSWORD = Gio.GDTLS_CALLBACK_ASK_PASSWORD;
-    public static final int REQUEST_CERTIFICATE = Gio.GDTLS_CALLBACK_REQUEST_CERTIFICATE;
-    public static final int ASYNC_READY = Gio.GDTLS_CALLBACK_ASYNC_READY;
-    public static final int INVOKE = Gio.GDTLS_CALLBACK_INVOKE;
-    public static final int CANCELLED = Gio.GDTLS_CALLBACK_CANCELLED;
-    public static final int DATAGRAM_READY = Gio.GDTLS_CALLBACK_DATAGRAM_READY;
-    public static final int DATAGRAM_FILTER = Gio.GDTLS_CALLBACK_DATAGRAM_FILTER;
-    public static final int DATAGRAM_SEND = Gio.GDTLS_CALLBACK_DATAGRAM_SEND;
+    public static final int RELEASE = Glue.GDTLS_CALLBACK_RELEASE;
+    public static final int ACCEPT_CERTIFICATE = Glue.GDTLS_CALLBACK_ACCEPT_CERTIFICATE;
+    public static final int NOTIFY = Glue.GDTLS_CALLBACK_NOTIFY;
+    public static final int ASK_PASSWORD = Glue.GDTLS_CALLBACK_ASK_PASSWORD;
+    public static final int REQUEST_CERTIFICATE = Glue.GDTLS_CALLBACK_REQUEST_CERTIFICATE;
+    public static final int ASYNC_READY = Glue.GDTLS_CALLBACK_ASYNC_READY;
+    public static final int INVOKE = Glue.GDTLS_CALLBACK_INVOKE;
+    public static final int CANCELLED = Glue.GDTLS_CALLBACK_CANCELLED;
+    public static final int DATAGRAM_READY = Glue.GDTLS_CALLBACK_DATAGRAM_READY;
+    public static final int DATAGRAM_FILTER = Glue.GDTLS_CALLBACK_DATAGRAM_FILTER;
+    public static final int DATAGRAM_SEND = Glue.GDTLS_CALLBACK_DATAGRAM_SEND;
 
     private static final Map<Long, CallbackTarget> TARGETS = new ConcurrentHashMap<>();
     private static final AtomicLong NEXT_HANDLE = new AtomicLong(1);

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.gen.global.Glue;
 
 /**
  * The Java end of the glue's GLib log writer ({@code native/src/log_writer.c}): every message GLib, GIO or
@@ -63,11 +63,11 @@ public final class GLibLogWriter {
         }
         try {
             // Registered first: once shutdown has begun, the writer must stop calling Java.
-            Runtime.getRuntime().addShutdownHook(new Thread(Gio::gdtls_log_writer_stop_java, "gdtls-glib-log"));
+            Runtime.getRuntime().addShutdownHook(new Thread(Glue::gdtls_log_writer_stop_java, "gdtls-glib-log"));
         } catch (IllegalStateException shuttingDown) {
             return;
         }
-        int rc = Gio.gdtls_log_writer_install();
+        int rc = Glue.gdtls_log_writer_install();
         if (rc < 0) {
             log.log(Level.WARNING, "GLib log writer not installed (glue code " + rc + "): GLib's messages stay on "
                     + "stderr");

@@ -1,7 +1,7 @@
 package org.gdtls.internal.glue;
 
 import org.gdtls.GioUnavailableException;
-import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.gen.global.Glue;
 
 /**
  * GLib versions as the glue reports them (gdtls_version.h: major * 10000 + minor * 100 + micro): the oldest the
@@ -13,7 +13,7 @@ public final class GLibVersion {
     /** The libglib loaded in this process, e.g. 28404 for 2.84.4. */
     public static int runtime() {
         NativeLibrary.ensureLoaded();
-        return Gio.gdtls_glib_runtime_version();
+        return Glue.gdtls_glib_runtime_version();
     }
 
     /** Refuses a GLib older than required, naming the three versions. */

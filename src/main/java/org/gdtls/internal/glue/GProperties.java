@@ -10,6 +10,7 @@ import org.bytedeco.javacpp.PointerPointer;
 import org.gdtls.internal.gen.GObject;
 import org.gdtls.internal.gen.GValue;
 import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.gen.global.Glue;
 
 /**
  * GObject properties that have no C accessor function (e.g. {@code authentication-mode}, {@code base-socket}),
@@ -99,11 +100,11 @@ public final class GProperties {
     private static GValue init(Pointer instance, String name) {
         long type;
         try (BytePointer n = CStrings.utf8(name)) {
-            type = Gio.gdtls_object_property_type(instance, n);
+            type = Glue.gdtls_object_property_type(instance, n);
         }
         if (type == 0) {
             throw new IllegalArgumentException("no property '" + name + "' on "
-                    + CStrings.borrowed(Gio.gdtls_object_type_name(instance)));
+                    + CStrings.borrowed(Glue.gdtls_object_type_name(instance)));
         }
         GValue value = new GValue();
         Pointer.memset(value, 0, Pointer.sizeof(GValue.class));

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.gdtls.Subscription;
 import org.gdtls.internal.gen.GCancellable;
 import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.gen.global.Glue;
 
 /**
  * The {@code GCancellable} behind a public {@code org.gdtls.Cancellable}, or one an operation owns itself: the
@@ -52,7 +53,7 @@ public final class NativeCancellable implements AutoCloseable {
         try {
             long registryHandle = CallbackDispatcher.register(new WeakTarget<>(this, NativeCancellable::dispatch));
             listeners.put(registryHandle, listener);
-            long handlerId = Gio.gdtls_cancellable_connect(c, registryHandle);
+            long handlerId = Glue.gdtls_cancellable_connect(c, registryHandle);
             if (handlerId == 0) {
                 listeners.remove(registryHandle); // already cancelled: it ran and GLib released the handle
                 return () -> { };

@@ -51,8 +51,8 @@ public final class NativeLibrary {
         }
         checkGLibVersion();
         CallbackDispatcher.initialize();
-        int rc = Gio.gdtls_glue_init(Loader.getJavaVM());
-        if (rc != Gio.GDTLS_GLUE_OK) {
+        int rc = Glue.gdtls_glue_init(Loader.getJavaVM());
+        if (rc != Glue.GDTLS_GLUE_OK) {
             throw new GioUnavailableException("gdtls glue library failed to bind to the JVM (code " + rc + ")", null);
         }
         GLibLogWriter.install();
@@ -64,13 +64,13 @@ public final class NativeLibrary {
      * fail later, on the first function it lacks. Say which versions instead.
      */
     private static void checkGLibVersion() {
-        GLibVersion.check(Gio.gdtls_glib_required_version(), Gio.gdtls_glib_build_version(),
-                Gio.gdtls_glib_runtime_version());
+        GLibVersion.check(Glue.gdtls_glib_required_version(), Glue.gdtls_glib_build_version(),
+                Glue.gdtls_glib_runtime_version());
     }
 
     /** Without glib-networking, GIO falls back to GDummyTlsBackend, which fails every TLS call. */
     private static void checkTlsBackend() {
-        String backend = Gio.gdtls_object_type_name(Gio.g_tls_backend_get_default()).getString();
+        String backend = Glue.gdtls_object_type_name(Gio.g_tls_backend_get_default()).getString();
         if (backend.equals("GDummyTlsBackend")) {
             throw new GioUnavailableException("GIO has no TLS backend (found " + backend + "): install the "
                     + "GnuTLS backend with `apt-get install glib-networking` (GIO_MODULE_DIR="

@@ -11,7 +11,7 @@ import org.gdtls.Subscription;
 import org.gdtls.TlsCertificate;
 import org.gdtls.TlsCertificateFlags;
 import org.gdtls.internal.gen.GTlsCertificate;
-import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.gen.global.Glue;
 import org.gdtls.internal.glue.CStrings;
 import org.gdtls.internal.glue.CallbackDispatcher;
 import org.gdtls.internal.glue.CallbackErrors;
@@ -50,7 +50,7 @@ public final class ConnectionSignals {
         if (property != null) {
             Pointer instance = handle.acquire();
             try (BytePointer name = CStrings.utf8(property)) {
-                if (Gio.gdtls_object_property_type(instance, name) == 0) {
+                if (Glue.gdtls_object_property_type(instance, name) == 0) {
                     throw new IllegalArgumentException("no property '" + property + "' on " + connection);
                 }
             } finally {

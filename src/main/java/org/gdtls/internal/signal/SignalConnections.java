@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.gen.global.Glue;
 import org.gdtls.internal.glue.CStrings;
 import org.gdtls.internal.glue.CallbackDispatcher;
 import org.gdtls.internal.glue.ObjectHandle;
@@ -41,13 +42,13 @@ public final class SignalConnections<W> {
             listeners.put(registryHandle, listener);
             long handlerId;
             try (BytePointer signal = CStrings.utf8(detailedSignal)) {
-                handlerId = Gio.gdtls_signal_connect(instance, signal, kind, registryHandle);
+                handlerId = Glue.gdtls_signal_connect(instance, signal, kind, registryHandle);
             }
             if (handlerId == 0) {
                 listeners.remove(registryHandle);
                 CallbackDispatcher.unregister(registryHandle);
                 throw new IllegalArgumentException("no signal " + detailedSignal + " on "
-                        + CStrings.borrowed(Gio.gdtls_object_type_name(instance)));
+                        + CStrings.borrowed(Glue.gdtls_object_type_name(instance)));
             }
             handlerIds.put(registryHandle, handlerId);
             return registryHandle;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.gdtls.GioUnavailableException;
-import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.gen.global.Glue;
 import org.junit.jupiter.api.Test;
 
 class GLibVersionTest {
@@ -29,10 +29,10 @@ class GLibVersionTest {
     @Test
     void thisProcessRunsOnASupportedGLib() {
         NativeLibrary.ensureLoaded();
-        int required = Gio.gdtls_glib_required_version();
+        int required = Glue.gdtls_glib_required_version();
         assertEquals(0, required % 100, "the required version is a minor release");
-        assertTrue(Gio.gdtls_glib_build_version() >= required);
-        assertTrue(GLibVersion.runtime() >= Gio.gdtls_glib_build_version() / 100 * 100,
+        assertTrue(Glue.gdtls_glib_build_version() >= required);
+        assertTrue(GLibVersion.runtime() >= Glue.gdtls_glib_build_version() / 100 * 100,
                 "the loaded GLib is at least the minor release the build saw");
         assertEquals(System.getProperty("gdtls.glib.required", "2.74") + ".0", GLibVersion.format(required));
     }
