@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: 49 public methods, one per GDtlsConnection function, property or overload, each with
+// javadoc and @Wraps; every body delegates (internal.datagram, .async, .signal) or is a one-line lease.
 package org.gdtls;
 
 import java.io.Closeable;
