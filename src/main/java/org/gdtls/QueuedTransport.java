@@ -47,7 +47,7 @@ public abstract sealed class QueuedTransport implements DatagramTransport, AutoC
         GDatagramBased transport = handle.acquire();
         try {
             boolean queued = Glue.gdtls_peer_datagram_deliver(transport,
-                    new RawPointer(DatagramBatch.addressOf(direct) + direct.position()), direct.remaining()) != 0;
+                    new RawPointer(DatagramBatch.positionAddress(direct)), direct.remaining()) != 0;
             datagram.position(datagram.limit());
             return queued;
         } finally {

@@ -168,7 +168,7 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
         }
         ByteBuffer target = buffer.isDirect() ? buffer : ByteBuffer.allocateDirect(buffer.remaining());
         long[] received = new long[1];
-        InetSocketAddress sender = receiveOne(DatagramBatch.addressOf(target) + target.position(), target.remaining(), 0,
+        InetSocketAddress sender = receiveOne(DatagramBatch.positionAddress(target), target.remaining(), 0,
                 timeout, cancellable, received);
         int n = (int) Math.min(received[0], target.remaining());
         if (target == buffer) {
