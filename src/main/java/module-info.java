@@ -4,7 +4,7 @@
  */
 module org.gdtls {
     requires org.bytedeco.javacpp;
-    // sun.misc.Unsafe reads a direct buffer's address without a JNI call on JDK 17-21 (DatagramBatch; from 22, FFM).
+    // sun.misc.Unsafe reads a direct buffer's address without a JNI call on JDK 17-23 (DatagramBatch).
     requires jdk.unsupported;
 
     exports org.gdtls;

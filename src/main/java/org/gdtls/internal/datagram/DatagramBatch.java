@@ -1,8 +1,5 @@
 package org.gdtls.internal.datagram;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
@@ -239,33 +236,15 @@ public final class DatagramBatch extends Pointer { // a Pointer only to reach Ja
 
     // ---- direct buffer addresses: one backend per JDK, chosen once -------------------------------------------
 
-    /** From this release on, java.lang.foreign gives the address with neither Unsafe nor a JNI call. */
-    private static final int FIRST_FFM_RELEASE = 22;
     /** JDK 23 deprecated Unsafe's memory methods quietly (JEP 471); JDK 24 warns on first use (JEP 498). */
     private static final int LAST_QUIET_UNSAFE_RELEASE = 23;
-    /** {@code (Buffer) -> long}: {@code MemorySegment.ofBuffer(b).address()}, or null before JDK 22. */
-    private static final MethodHandle SEGMENT_ADDRESS;
     private static final sun.misc.Unsafe UNSAFE;
     private static final long ADDRESS_OFFSET;
 
     static {
-        MethodHandle segmentAddress = null;
         sun.misc.Unsafe unsafe = null;
         long offset = -1;
-        int release = Runtime.version().feature();
-        if (release >= FIRST_FFM_RELEASE) {
-            try {
-                // Looked up, not linked: the library is compiled for JDK 17, which has no java.lang.foreign.
-                Class<?> segment = Class.forName("java.lang.foreign.MemorySegment");
-                MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-                segmentAddress = MethodHandles.filterReturnValue(
-                        lookup.findStatic(segment, "ofBuffer", MethodType.methodType(segment, Buffer.class)),
-                        lookup.findVirtual(segment, "address", MethodType.methodType(long.class)));
-            } catch (ReflectiveOperationException unavailable) {
-                segmentAddress = null;
-            }
-        }
-        if (segmentAddress == null && release <= LAST_QUIET_UNSAFE_RELEASE) {
+        if (Runtime.version().feature() <= LAST_QUIET_UNSAFE_RELEASE) {
             try {
                 Field theUnsafe = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
                 theUnsafe.setAccessible(true);
@@ -275,33 +254,27 @@ public final class DatagramBatch extends Pointer { // a Pointer only to reach Ja
                 unsafe = null; // e.g. a runtime without jdk.unsupported: the JNI helper still works
             }
         }
-        SEGMENT_ADDRESS = segmentAddress;
         UNSAFE = unsafe;
         ADDRESS_OFFSET = offset;
     }
 
     /**
-     * The address of a direct buffer's position, without allocating once compiled. JavaCPP's helper is a JNI call
-     * (and HotSpot's GetDirectBufferAddress runs an instanceof check): on the one-datagram path a second JNI
-     * crossing per datagram. So, as LWJGL picks a memory backend per JDK: from JDK 22 a {@code MemorySegment}
-     * over the buffer (C2 removes the segment object: 0 bytes per call measured on JDK 25 after warm-up); on
-     * JDK 17 to 21 the field {@code java.nio.Buffer.address} read through {@code sun.misc.Unsafe}, as
-     * GetDirectBufferAddress itself does; the JNI helper where neither is available. Only for direct buffers.
+     * The address of a direct buffer's position, allocating nothing. JavaCPP's helper is a JNI call (and HotSpot's
+     * GetDirectBufferAddress runs an instanceof check): on the one-datagram path a second JNI crossing per
+     * datagram. On JDK 17 to 23 the field {@code java.nio.Buffer.address} is read through {@code sun.misc.Unsafe}
+     * instead, as GetDirectBufferAddress itself does; from JDK 24 (where the first Unsafe memory access prints a
+     * "terminally deprecated" warning, JEP 498) the JNI helper is used. Not java.lang.foreign: a
+     * {@code MemorySegment.ofBuffer(b).address()} costs no JNI call, but on JDK 25 its segment was not scalar-replaced
+     * on this path (65 B per record in S2 single, 129 B per S3 round trip, against 0.02 and 1.8 B with JNI).
+     * Only for direct buffers.
      */
     public static long positionAddress(Buffer direct) {
-        if (SEGMENT_ADDRESS != null) {
-            try {
-                return (long) SEGMENT_ADDRESS.invokeExact(direct); // the segment starts at the buffer's position
-            } catch (Throwable t) {
-                throw new IllegalStateException("MemorySegment.ofBuffer failed on a direct buffer", t);
-            }
-        }
         long base = UNSAFE != null ? UNSAFE.getLong(direct, ADDRESS_OFFSET) : getDirectBufferAddress(direct);
         return base + direct.position();
     }
 
     /** The backend {@link #positionAddress} uses on this JDK, for tests and reports. */
     public static String addressBackend() {
-        return SEGMENT_ADDRESS != null ? "ffm" : UNSAFE != null ? "unsafe" : "jni";
+        return UNSAFE != null ? "unsafe" : "jni";
     }
 }
