@@ -71,41 +71,14 @@ public final class DatagramIo {
 
     /** Sends the remaining bytes of {@code message}; returns the number of datagrams sent (0 or 1). */
     public int sendOne(ByteBuffer message, Duration timeout) throws GioException {
-        Duration left = enterIo(timeout, null);
-        Throwable thrown = null;
-        try {
-            return sendBatch.transferOne(datagramBased, message, left, null);
-        } catch (GioException e) {
-            GioException reported = failure.apply(e);
-            thrown = reported;
-            throw reported;
-        } catch (Throwable t) {
-            thrown = t;
-            throw t;
-        } finally {
-            leaveIo(timeout, thrown);
-        }
+        return call(sendBatch, Objects.requireNonNull(message, "message"), null, 0, 1, timeout, null);
     }
 
     /** Receives one datagram into {@code buffer}: its length, or -1 once the peer has closed. */
     public int receiveOne(ByteBuffer buffer, Duration timeout) throws GioException {
         requireRoom(buffer);
         int start = buffer.position();
-        Duration left = enterIo(timeout, null);
-        int received;
-        Throwable thrown = null;
-        try {
-            received = receiveBatch.transferOne(datagramBased, buffer, left, null);
-        } catch (GioException e) {
-            GioException reported = failure.apply(e);
-            thrown = reported;
-            throw reported;
-        } catch (Throwable t) {
-            thrown = t;
-            throw t;
-        } finally {
-            leaveIo(timeout, thrown);
-        }
+        int received = call(receiveBatch, buffer, null, 0, 1, timeout, null);
         return received == 0 ? -1 : buffer.position() - start;
     }
 
@@ -113,10 +86,20 @@ public final class DatagramIo {
     public int transfer(boolean send, ByteBuffer[] buffers, int offset, int length, Duration timeout,
                         NativeCancellable cancellable) throws GioException {
         Objects.checkFromIndexSize(offset, length, buffers.length);
+        return call(send ? sendBatch : receiveBatch, null, buffers, offset, length, timeout, cancellable);
+    }
+
+    /**
+     * One call into {@code batch}, for {@code one} datagram or for {@code buffers}: under a lease, past the gate,
+     * failures reported as the connection reports them. (Parameters, not a lambda: nothing is allocated.)
+     */
+    private int call(DatagramBatch batch, ByteBuffer one, ByteBuffer[] buffers, int offset, int length,
+                     Duration timeout, NativeCancellable cancellable) throws GioException {
         Duration left = enterIo(timeout, cancellable);
         Throwable thrown = null;
         try {
-            return (send ? sendBatch : receiveBatch).transfer(datagramBased, buffers, offset, length, left, cancellable);
+            return one != null ? batch.transferOne(datagramBased, one, left, cancellable)
+                    : batch.transfer(datagramBased, buffers, offset, length, left, cancellable);
         } catch (GioException e) {
             GioException reported = failure.apply(e);
             thrown = reported;
