@@ -89,6 +89,16 @@ class DtlsServerConnectionTest {
         }
     }
 
+    /** REQUESTED is no different once a certificate arrives: without a listener accepting it, it is refused. */
+    @Test
+    void requestedTrustedClientCertificateWithoutListenerIsRejected() throws Exception {
+        try (LoopbackPair pair = requiredTrustedClientCertificate()) {
+            pair.server.setAuthenticationMode(TlsAuthenticationMode.REQUESTED);
+            LoopbackPair.Outcome outcome = pair.handshakeBoth();
+            assertEquals(TlsError.BAD_CERTIFICATE, assertInstanceOf(TlsErrorException.class, outcome.server()).code());
+        }
+    }
+
     @Test
     @Covers({"GDtlsServerConnection:authentication-mode", "g_dtls_connection_get_peer_certificate"})
     void requestedWithoutClientCertificateSucceeds() throws Exception {
