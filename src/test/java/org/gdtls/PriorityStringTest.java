@@ -66,13 +66,17 @@ class PriorityStringTest {
     @Test
     void invalidPriorityFailsEveryHandshake(@TempDir Path dir) throws Exception {
         Map<String, String> results = probe(dir, "NORMAL:+NO-SUCH-KEYWORD");
+        assertTrue(results.get("stderr").contains("Failed to set GnuTLS session priority"), results::toString);
         for (String role : new String[] {"loopback", "server", "client"}) {
             assertTrue(results.get(role).startsWith("failed TlsError.MISC ")
                     && results.get(role).contains("No or insufficient priorities were set"), results::toString);
         }
     }
 
-    /** Runs the probe with {@code G_TLS_GNUTLS_PRIORITY} set to {@code priority}, or removed if null. */
+    /**
+     * Runs the probe with {@code G_TLS_GNUTLS_PRIORITY} set to {@code priority}, or removed if null: each role's
+     * result line, and the child's stderr under {@code stderr}.
+     */
     private static Map<String, String> probe(Path dir, String priority) throws Exception {
         Map<String, String> environment = new HashMap<>();
         environment.put(VARIABLE, priority);
@@ -86,6 +90,7 @@ class PriorityStringTest {
             results.put(m.group(1), m.group(2));
         }
         assertEquals(3, results.size(), logs);
+        results.put("stderr", child.stderr());
         return results;
     }
 
