@@ -7,18 +7,20 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Run in a child JVM by {@link PriorityStringTest}, whose environment decides {@code G_TLS_GNUTLS_PRIORITY}
- * (glib-networking reads it once per process). Prints one line per handshake:
+ * (glib-networking reads it once per process). Prints one line per handshake, for the roles named as arguments
+ * (all if none):
  * <ul>
  *   <li>{@code RESULT loopback ...}: a GIO client and server with each other;</li>
  *   <li>{@code RESULT server ...}: a GIO server and {@code gnutls-cli} offering only DTLS 1.0;</li>
  *   <li>{@code RESULT client ...}: a GIO client and {@code gnutls-serv} accepting only DTLS 1.0;</li>
  * </ul>
  * each followed by {@code completed VERSION CIPHERSUITE} or {@code failed CODE MESSAGE}, e.g.
- * {@code failed TlsError.NOT_TLS ...}. The peers'
- * output goes to {@code gnutls-cli.log} and {@code gnutls-serv.log} in the working directory.
+ * {@code failed TlsError.NOT_TLS ...}. The peers' output goes to {@code gnutls-cli.log} and
+ * {@code gnutls-serv.log} in the working directory.
  */
 public final class PriorityProbe {
     /** A GnuTLS priority string that allows DTLS 1.0 only. */
@@ -28,12 +30,20 @@ public final class PriorityProbe {
 
     private PriorityProbe() {}
 
+    /** {@code args}: the roles to run, of {@code loopback server client}; all three if none is named. */
     public static void main(String[] args) throws Exception {
-        try (LoopbackPair pair = LoopbackPair.create()) {
-            System.out.println("RESULT loopback " + outcome(pair.client, pair::handshake));
+        List<String> roles = args.length == 0 ? List.of("loopback", "server", "client") : List.of(args);
+        if (roles.contains("loopback")) {
+            try (LoopbackPair pair = LoopbackPair.create()) {
+                System.out.println("RESULT loopback " + outcome(pair.client, pair::handshake));
+            }
         }
-        System.out.println("RESULT server " + againstGnutlsCli());
-        System.out.println("RESULT client " + againstGnutlsServ());
+        if (roles.contains("server")) {
+            System.out.println("RESULT server " + againstGnutlsCli());
+        }
+        if (roles.contains("client")) {
+            System.out.println("RESULT client " + againstGnutlsServ());
+        }
     }
 
     private interface Handshake {
