@@ -26,8 +26,8 @@ import org.gdtls.internal.glue.ServerIdentity;
  * A {@code GDtlsClientConnection}: the client side of DTLS over a connected UDP socket.
  *
  * <p>A client certificate needs no {@link TlsInteraction}: {@link #setCertificate} before the handshake is
- * enough. An interaction's {@link TlsInteraction#requestCertificate} is asked only when the server wants a
- * certificate and none is set.
+ * enough. An interaction is a way to supply one on demand: its {@link TlsInteraction#requestCertificate} is
+ * asked when the server wants a certificate and none is set.
  */
 public final class DtlsClientConnection extends DtlsConnection {
 

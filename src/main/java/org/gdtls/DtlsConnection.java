@@ -356,7 +356,10 @@ public abstract sealed class DtlsConnection implements Closeable
         return handle.call(conn -> ProtocolVersion.fromCode(Gio.g_dtls_connection_get_protocol_version(conn)));
     }
 
-    /** {@code g_dtls_connection_get_ciphersuite_name} (transfer full), in GnuTLS naming; null before the handshake. */
+    /**
+     * {@code g_dtls_connection_get_ciphersuite_name} (transfer full), in GnuTLS naming; null before the handshake.
+     * The choice can be narrowed with {@code G_TLS_GNUTLS_PRIORITY} (see {@link #protocolVersion()}).
+     */
     @Wraps(value = {"g_dtls_connection_get_ciphersuite_name"}, properties = {"GDtlsConnection:ciphersuite-name"})
     public String ciphersuiteName() {
         return handle.call(conn -> CStrings.owned(Gio.g_dtls_connection_get_ciphersuite_name(conn)));
