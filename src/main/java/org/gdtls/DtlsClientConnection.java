@@ -22,7 +22,13 @@ import org.gdtls.internal.glue.GErrorSlot;
 import org.gdtls.internal.glue.NativeLibrary;
 import org.gdtls.internal.glue.ServerIdentity;
 
-/** A {@code GDtlsClientConnection}: the client side of DTLS over a connected UDP socket. */
+/**
+ * A {@code GDtlsClientConnection}: the client side of DTLS over a connected UDP socket.
+ *
+ * <p>A client certificate needs no {@link TlsInteraction}: {@link #setCertificate} before the handshake is
+ * enough. An interaction is a way to supply one on demand: its {@link TlsInteraction#requestCertificate} is
+ * asked when the server wants a certificate and none is set.
+ */
 public final class DtlsClientConnection extends DtlsConnection {
 
     private DtlsClientConnection(GDatagramBased owned, DatagramTransport base) {

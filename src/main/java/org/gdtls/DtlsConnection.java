@@ -43,12 +43,16 @@ import org.gdtls.internal.signal.ConnectionSignals;
  * A {@code GDtlsConnection}: DTLS over a datagram base socket, as GIO's TLS backend (glib-networking, GnuTLS)
  * does it. The object is also a {@code GDatagramBased}: {@link #send}/{@link #receive} carry application data.
  *
+ * <p>Against a silent peer a handshake gives up only after 60 s, and {@link #close()} waits for it: bound both
+ * with {@link #handshake(Duration)} and {@link #close(Duration)}, which fail with {@link IOErrorEnum#TIMED_OUT}.
+ *
  * <p>Thread safety: as in GIO, one thread may send while another receives; calls of one direction are
  * serialized. {@link #close()} may be called from any thread, but like {@code g_dtls_connection_close} it waits
- * for a handshake or a blocking receive in progress (a handshake up to 60 s against a silent peer): give those
- * calls a timeout or a {@link Cancellable} and cancel it first, or close the base {@link UdpSocket}: each call
- * blocked on it then fails with {@link IOErrorEnum#CLOSED}. The native object is released once no call is
- * running on it.
+ * for a handshake or a blocking receive in progress: give those calls a timeout or a {@link Cancellable} and
+ * cancel it first, or close the base {@link UdpSocket}: each call blocked on it then fails with
+ * {@link IOErrorEnum#CLOSED}. The native object is released once no call is running on it.
+ *
+ * <p>Versions and ciphersuites are not set per connection: see {@link #protocolVersion()}.
  */
 public abstract sealed class DtlsConnection implements Closeable
         permits DtlsClientConnection, DtlsServerConnection {
@@ -338,13 +342,24 @@ public abstract sealed class DtlsConnection implements Closeable
 
     // ---- state after the handshake ------------------------------------------------------------------------
 
-    /** {@code g_dtls_connection_get_protocol_version}: {@link ProtocolVersion#UNKNOWN} before the handshake. */
+    /**
+     * {@code g_dtls_connection_get_protocol_version}: {@link ProtocolVersion#UNKNOWN} before the handshake. By
+     * default GIO negotiates DTLS 1.2, and DTLS 1.0 with a peer that offers nothing newer, in both roles.
+     * glib-networking takes versions and ciphersuites from a GnuTLS priority string in the environment variable
+     * {@code G_TLS_GNUTLS_PRIORITY}, read once per process, when its first connection is created: start the JVM
+     * with e.g. {@code G_TLS_GNUTLS_PRIORITY=NORMAL:-VERS-ALL:+VERS-DTLS1.2} to refuse DTLS 1.0 peers (their
+     * handshake fails with {@link TlsError#NOT_TLS}). A string GnuTLS cannot parse is logged as a GLib warning and
+     * fails every handshake with {@link TlsError#MISC}.
+     */
     @Wraps(value = {"g_dtls_connection_get_protocol_version"}, properties = {"GDtlsConnection:protocol-version"})
     public ProtocolVersion protocolVersion() {
         return handle.call(conn -> ProtocolVersion.fromCode(Gio.g_dtls_connection_get_protocol_version(conn)));
     }
 
-    /** {@code g_dtls_connection_get_ciphersuite_name} (transfer full), in GnuTLS naming; null before the handshake. */
+    /**
+     * {@code g_dtls_connection_get_ciphersuite_name} (transfer full), in GnuTLS naming; null before the handshake.
+     * The choice can be narrowed with {@code G_TLS_GNUTLS_PRIORITY} (see {@link #protocolVersion()}).
+     */
     @Wraps(value = {"g_dtls_connection_get_ciphersuite_name"}, properties = {"GDtlsConnection:ciphersuite-name"})
     public String ciphersuiteName() {
         return handle.call(conn -> CStrings.owned(Gio.g_dtls_connection_get_ciphersuite_name(conn)));
@@ -352,7 +367,8 @@ public abstract sealed class DtlsConnection implements Closeable
 
     /**
      * {@code g_dtls_connection_set_advertised_protocols}: the ALPN protocols to offer, most preferred first;
-     * null or empty offers none. Set before the handshake.
+     * null or empty offers none. Set before the handshake. If the two sides have no protocol in common the
+     * handshake still completes, with {@link #negotiatedProtocol()} null: check it if the protocol matters.
      */
     @Wraps(value = {"g_dtls_connection_set_advertised_protocols"}, properties = {"GDtlsConnection:advertised-protocols"})
     public void setAdvertisedProtocols(List<String> protocols) {
@@ -365,13 +381,19 @@ public abstract sealed class DtlsConnection implements Closeable
         return handle.call(conn -> GProperties.getStrv(conn, "advertised-protocols"));
     }
 
-    /** {@code g_dtls_connection_get_negotiated_protocol} (transfer none): null if ALPN found no common protocol. */
+    /**
+     * {@code g_dtls_connection_get_negotiated_protocol} (transfer none): null if ALPN found no common protocol
+     * (the handshake completes all the same) or was not used.
+     */
     @Wraps(value = {"g_dtls_connection_get_negotiated_protocol"}, properties = {"GDtlsConnection:negotiated-protocol"})
     public String negotiatedProtocol() {
         return handle.call(conn -> CStrings.borrowed(Gio.g_dtls_connection_get_negotiated_protocol(conn)));
     }
 
-    /** {@code g_dtls_connection_set_certificate}: this side's certificate (with private key). */
+    /**
+     * {@code g_dtls_connection_set_certificate}: this side's certificate (with private key). On a client, setting
+     * it before the handshake is all a server that asks for a certificate needs: no {@link TlsInteraction}.
+     */
     @Wraps(value = {"g_dtls_connection_set_certificate"}, properties = {"GDtlsConnection:certificate"})
     public void setCertificate(TlsCertificate certificate) {
         Objects.requireNonNull(certificate, "certificate");
@@ -397,8 +419,11 @@ public abstract sealed class DtlsConnection implements Closeable
     }
 
     /**
-     * {@code g_dtls_connection_set_database}: the trust anchors to validate the peer against; {@code null}
-     * disables validation against any CA (every peer certificate then has {@link TlsCertificateFlags#UNKNOWN_CA}).
+     * {@code g_dtls_connection_set_database}: the trust anchors to validate the peer against (unset: the system's);
+     * {@code null} disables validation against any CA (every peer certificate then has
+     * {@link TlsCertificateFlags#UNKNOWN_CA}). What validation finds decides only what a client accepts unasked:
+     * a server passes every client certificate, valid or not, to its {@link #onAcceptCertificate} listeners and
+     * refuses it unless one returns {@code true} (see {@link AcceptCertificateListener}).
      */
     @Wraps(value = {"g_dtls_connection_set_database"}, properties = {"GDtlsConnection:database"})
     public void setDatabase(TlsDatabase database) {
@@ -507,9 +532,11 @@ public abstract sealed class DtlsConnection implements Closeable
 
     /**
      * Connects a listener to the {@code accept-certificate} signal (by name on this instance: the backend emits
-     * {@code GTlsConnection::accept-certificate}). Listeners run in connection order; as in GObject, the first
-     * one that returns {@code true} ends the emission. The listener is held only by this connection: it does not
-     * keep the connection alive, and it is disconnected when the connection closes.
+     * {@code GTlsConnection::accept-certificate}). On a client it runs only for a server certificate that failed
+     * validation; on a server for every client certificate, which is refused unless a listener returns
+     * {@code true} (see {@link AcceptCertificateListener}). Listeners run in connection order; as in GObject, the
+     * first one that returns {@code true} ends the emission. The listener is held only by this connection: it does
+     * not keep the connection alive, and it is disconnected when the connection closes.
      */
     @Wraps(value = {"g_signal_connect_data"}, properties = {"GDtlsConnection::accept-certificate"})
     public Subscription onAcceptCertificate(AcceptCertificateListener listener) {

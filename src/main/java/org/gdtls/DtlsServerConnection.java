@@ -58,7 +58,10 @@ public final class DtlsServerConnection extends DtlsConnection {
     /**
      * Sets {@code authentication-mode} before the handshake. With {@code REQUIRED} and a client that has no
      * certificate, the server's handshake fails at once with {@link TlsError#CERTIFICATE_REQUIRED}; the client
-     * only notices after the 60 s give-up timer (use a {@link Cancellable}).
+     * only notices after the 60 s give-up timer (bound it with {@link #handshake(java.time.Duration)}). A client
+     * certificate that arrives ({@code REQUESTED} or {@code REQUIRED}) is accepted only if an
+     * {@link #onAcceptCertificate} listener returns {@code true}, even one that validates against the
+     * {@linkplain #setDatabase database}; otherwise the handshake fails with {@link TlsError#BAD_CERTIFICATE}.
      */
     @Wraps(properties = {"GDtlsServerConnection:authentication-mode"})
     public void setAuthenticationMode(TlsAuthenticationMode mode) {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -38,10 +39,27 @@ final class ChildJvm {
     }
 
     /**
+     * As {@link #run(Path, long, Class, String...)}, with {@code environment} changed in the child: each entry is
+     * set, or removed where its value is null (a {@link java.util.HashMap} allows that). For variables a native
+     * library reads once per process, e.g. glib-networking's {@code G_TLS_GNUTLS_PRIORITY}.
+     */
+    static Result run(Path workDir, long timeoutSeconds, Map<String, String> environment, Class<?> main,
+                      String... args) throws IOException, InterruptedException {
+        return run(workDir, timeoutSeconds, environment,
+                List.of("-cp", System.getProperty("java.class.path")), main.getName(), args);
+    }
+
+    /**
      * As {@link #run(Path, long, Class, String...)}, with the child's class or module path given in
      * {@code pathArgs} (e.g. {@code -cp} with {@link #testClassPathWith}).
      */
     static Result run(Path workDir, long timeoutSeconds, List<String> pathArgs, String main, String... args)
+            throws IOException, InterruptedException {
+        return run(workDir, timeoutSeconds, Map.of(), pathArgs, main, args);
+    }
+
+    private static Result run(Path workDir, long timeoutSeconds, Map<String, String> environment,
+                              List<String> pathArgs, String main, String... args)
             throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-XX:ErrorFile=" + workDir.resolve("hs_err_%p.log")));
@@ -52,7 +70,15 @@ final class ChildJvm {
         }
         command.add(main);
         command.addAll(List.of(args));
-        Result ended = finish(new ProcessBuilder(command).directory(workDir.toFile()).start(), timeoutSeconds);
+        ProcessBuilder child = new ProcessBuilder(command).directory(workDir.toFile());
+        environment.forEach((name, value) -> {
+            if (value == null) {
+                child.environment().remove(name);
+            } else {
+                child.environment().put(name, value);
+            }
+        });
+        Result ended = finish(child.start(), timeoutSeconds);
         List<Path> crashLogs;
         try (Stream<Path> files = Files.list(workDir)) {
             crashLogs = files.filter(f -> f.getFileName().toString().startsWith("hs_err")).toList();

@@ -42,6 +42,7 @@ class DtlsServerConnectionTest {
         }
     }
 
+    /** A client certificate set with setCertificate before the handshake is enough: no TlsInteraction. */
     @Test
     @Covers({"g_dtls_connection_set_certificate", "GDtlsConnection:certificate", "g_dtls_connection_get_peer_certificate", "GDtlsConnection:peer-certificate", "GDtlsConnection::accept-certificate"})
     void requiredWithClientCertificateEmitsServerSideAcceptCertificate() throws Exception {
@@ -50,6 +51,7 @@ class DtlsServerConnectionTest {
                      LoopbackPair.pki("client-key.pem"))) {
             pair.server.setAuthenticationMode(TlsAuthenticationMode.REQUIRED);
             pair.client.setCertificate(clientCert);
+            assertNull(pair.client.interaction());
             List<Set<TlsCertificateFlags>> seen = new CopyOnWriteArrayList<>();
             // The server's default database (the system's) does not know the test CA.
             pair.server.onAcceptCertificate((conn, cert, errors) -> seen.add(errors) && cert.isSame(clientCert));
@@ -82,6 +84,16 @@ class DtlsServerConnectionTest {
     @Test
     void trustedClientCertificateWithoutListenerIsRejected() throws Exception {
         try (LoopbackPair pair = requiredTrustedClientCertificate()) {
+            LoopbackPair.Outcome outcome = pair.handshakeBoth();
+            assertEquals(TlsError.BAD_CERTIFICATE, assertInstanceOf(TlsErrorException.class, outcome.server()).code());
+        }
+    }
+
+    /** REQUESTED is no different once a certificate arrives: without a listener accepting it, it is refused. */
+    @Test
+    void requestedTrustedClientCertificateWithoutListenerIsRejected() throws Exception {
+        try (LoopbackPair pair = requiredTrustedClientCertificate()) {
+            pair.server.setAuthenticationMode(TlsAuthenticationMode.REQUESTED);
             LoopbackPair.Outcome outcome = pair.handshakeBoth();
             assertEquals(TlsError.BAD_CERTIFICATE, assertInstanceOf(TlsErrorException.class, outcome.server()).code());
         }

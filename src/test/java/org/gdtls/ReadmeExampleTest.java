@@ -49,7 +49,7 @@ class ReadmeExampleTest {
             try (DtlsClientConnection conn = DtlsClientConnection.create(socket, "server.example.com")) {
                 conn.setDatabase(trust);
                 conn.onAcceptCertificate((c, cert, errors) -> false); // refuse anything the CA does not vouch for
-                conn.handshake();
+                conn.handshake(Duration.ofSeconds(10)); // bounded: against a silent server GIO gives up after 60 s
                 System.out.println(conn.protocolVersion() + " " + conn.ciphersuiteName());
 
                 conn.send(ByteBuffer.wrap("hello".getBytes(StandardCharsets.UTF_8)));
