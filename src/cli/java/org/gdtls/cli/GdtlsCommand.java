@@ -25,12 +25,14 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code gdtls} command, Main-Class of the {@code -cli} jar (it is not in the library jar): {@code info} and
- * {@code demo}. It uses only the public API of {@code org.gdtls}; picocli parses the arguments.
+ * The {@code gdtls} command, Main-Class of the {@code -cli} jar (it is not in the library jar): {@code client},
+ * {@code server}, {@code info} and {@code demo}. It uses only the public API of
+ * {@code org.gdtls}; picocli parses the arguments.
  */
 @Command(name = "gdtls", mixinStandardHelpOptions = true, versionProvider = GdtlsCommand.Version.class,
         description = "DTLS through GLib/GIO's GDtlsConnection (glib-networking's GnuTLS backend).",
-        subcommands = {InfoCommand.class, DemoCommand.class, HelpCommand.class})
+        subcommands = {ClientCommand.class, ServerCommand.class, InfoCommand.class, DemoCommand.class,
+                HelpCommand.class})
 public final class GdtlsCommand implements Callable<Integer> {
     static final int OK = 0;
     static final int DTLS_ERROR = 1;
