@@ -25,8 +25,8 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code gdtls} command, Main-Class of the {@code -cli} jar (it is not in the library jar): {@code client},
- * {@code server}, {@code info} and {@code demo}. It uses only the public API of
+ * The {@code gdtls} command, Main-Class of the runnable {@code gdtls-cli-VERSION.jar} (it is not in the library
+ * jar): {@code client}, {@code server}, {@code info} and {@code demo}. It uses only the public API of
  * {@code org.gdtls}; picocli parses the arguments.
  */
 @Command(name = "gdtls", mixinStandardHelpOptions = true, versionProvider = GdtlsCommand.Version.class,
