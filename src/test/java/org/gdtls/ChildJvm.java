@@ -43,6 +43,21 @@ final class ChildJvm {
      */
     static Result run(Path workDir, long timeoutSeconds, List<String> pathArgs, String main, String... args)
             throws IOException, InterruptedException {
+        Result ended = finish(new ProcessBuilder(command(workDir, pathArgs, main, args)).directory(workDir.toFile())
+                .start(), timeoutSeconds);
+        List<Path> crashLogs;
+        try (Stream<Path> files = Files.list(workDir)) {
+            crashLogs = files.filter(f -> f.getFileName().toString().startsWith("hs_err")).toList();
+        }
+        return new Result(ended.exitCode(), ended.stdout(), ended.stderr(), crashLogs);
+    }
+
+    /**
+     * The command line of a child JVM that runs {@code main}: this JVM's java, an hs_err file in {@code workDir},
+     * {@code pathArgs}, the test.child.jvm.args, then {@code args}; for a child that a test starts itself (to talk
+     * to it, or to give it an environment).
+     */
+    static List<String> command(Path workDir, List<String> pathArgs, String main, String... args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-XX:ErrorFile=" + workDir.resolve("hs_err_%p.log")));
         command.addAll(pathArgs);
@@ -52,12 +67,7 @@ final class ChildJvm {
         }
         command.add(main);
         command.addAll(List.of(args));
-        Result ended = finish(new ProcessBuilder(command).directory(workDir.toFile()).start(), timeoutSeconds);
-        List<Path> crashLogs;
-        try (Stream<Path> files = Files.list(workDir)) {
-            crashLogs = files.filter(f -> f.getFileName().toString().startsWith("hs_err")).toList();
-        }
-        return new Result(ended.exitCode(), ended.stdout(), ended.stderr(), crashLogs);
+        return command;
     }
 
     /** The test JVM's class path with {@code extra} entries appended. */
