@@ -34,11 +34,13 @@ class GdtlsClientServerTest {
     /** A command in a child JVM whose stdout is read line by line as it comes. */
     private static final class Cli implements AutoCloseable {
         final Process process;
+        private final Path dir;
         private final List<String> lines = new ArrayList<>();
         private final StringBuilder stderr = new StringBuilder();
         private final List<Thread> readers = new ArrayList<>();
 
         Cli(Path dir, String... args) throws IOException {
+            this.dir = dir;
             Path tmp = Files.createDirectories(dir.resolve("tmp"));
             process = new ProcessBuilder(ChildJvm.command(dir, GdtlsCommandTest.jvmArgs(tmp), GdtlsCommandTest.COMMAND,
                     args)).directory(dir.toFile()).start();
@@ -105,11 +107,14 @@ class GdtlsClientServerTest {
             process.toHandle().destroy(); // Process.destroy() would close our end of its output first
         }
 
-        /** Waits for the process to end and for its output to be read. */
-        int exit() throws InterruptedException {
+        /** Waits for the process to end and for its output to be read; checks it left no JVM trouble. */
+        int exit() throws InterruptedException, IOException {
             assertTrue(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "still running\n" + describe());
             for (Thread reader : readers) {
                 reader.join(WAIT.toMillis());
+            }
+            synchronized (stderr) {
+                GdtlsCommandTest.assertNoJvmTrouble(dir, stderr.toString());
             }
             return process.exitValue();
         }

@@ -1,9 +1,11 @@
 package org.gdtls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,7 +53,17 @@ class GdtlsCommandTest {
                 builder.environment().put(name, value);
             }
         });
-        return ChildJvm.finish(builder.start(), 60);
+        ChildJvm.Result result = ChildJvm.finish(builder.start(), 60);
+        assertNoJvmTrouble(dir, result.stderr());
+        return result;
+    }
+
+    /** No hs_err file in {@code dir}, and no JNI warning (under -Xcheck:jni, as scripts/jni-check.sh runs it). */
+    static void assertNoJvmTrouble(Path dir, String stderr) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith("hs_err")).toList());
+        }
+        assertFalse(stderr.contains("in native method"), stderr);
     }
 
     private static void assertLines(ChildJvm.Result child, String... lines) {

@@ -129,11 +129,12 @@ final class InfoCommand implements Callable<Integer> {
         command.addAll(List.of(args));
         try {
             Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            // Its few lines fit in the pipe: wait first, so that a process that never ends cannot block the read.
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 return Optional.empty();
             }
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             String first = output.lines().findFirst().orElse("").trim();
             return process.exitValue() == 0 && !first.isEmpty() ? Optional.of(first) : Optional.empty();
         } catch (IOException e) {
