@@ -202,7 +202,7 @@ class GdtlsClientServerTest {
 
     @Test
     void aSilentPeerIsDroppedAfterTheIdleTimeout(@TempDir Path dir) throws Exception {
-        try (Cli server = server(dir, "--idle-timeout", "1.5")) {
+        try (Cli server = server(dir, "--idle-timeout", "2.5")) {
             String address = listening(server);
             try (Cli client = new Cli(dir, "client", address, "--ca", pki("ca.pem"), "--json")) {
                 client.event(is("handshake", null, null));
