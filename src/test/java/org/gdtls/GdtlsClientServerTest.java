@@ -153,13 +153,19 @@ class GdtlsClientServerTest {
         return (String) server.event(is("listening", null, null)).get("address");
     }
 
+    /**
+     * Three clients through one server port: a (JSON, client certificate, ALPN) ends at the end of its stdin, b
+     * (text) by SIGTERM, and c stays open until the server's SIGTERM closes its session. Each close is a
+     * close_notify the other side reports.
+     */
     @Test
-    void twoClientsEchoThroughOneServerPortAndCloseWithCloseNotify(@TempDir Path dir) throws Exception {
+    void clientsEchoThroughOneServerPortAndCloseWithCloseNotify(@TempDir Path dir) throws Exception {
         try (Cli server = server(dir, "--ca", pki("ca.pem"), "--auth", "request", "--echo", "--alpn", "gdtls/1,other/2")) {
             String address = listening(server);
             try (Cli a = new Cli(dir, "client", address, "--ca", pki("ca.pem"), "--server-name", "server.example.com",
                          "--cert", pki("client.pem"), "--key", pki("client-key.pem"), "--alpn", "gdtls/1", "--json");
-                 Cli b = new Cli(dir, "client", address, "--ca", pki("ca.pem"))) {
+                 Cli b = new Cli(dir, "client", address, "--ca", pki("ca.pem"));
+                 Cli c = new Cli(dir, "client", address, "--ca", pki("ca.pem"), "--json")) {
                 Map<String, Object> handshake = a.event(is("handshake", null, null));
                 assertEquals("DTLS_1_2", handshake.get("protocol"), a.describe());
                 assertEquals("gdtls/1", handshake.get("alpn"));
@@ -182,6 +188,15 @@ class GdtlsClientServerTest {
                 b.terminate(); // SIGTERM: the shutdown hook sends close_notify
                 assertEquals(143, b.exit(), b.describe());
                 assertTrue(b.describe().contains("closed: interrupted (Ctrl-C or SIGTERM), close_notify sent"), b.describe());
+
+                c.event(is("handshake", null, null));
+                String peerB = (String) server.event(is("datagram", "text", "from b")).get("peer");
+                server.event(e -> is("close", "reason", "close_notify").test(e) && peerB.equals(e.get("peer")));
+                server.terminate(); // its shutdown hook closes c's session: close_notify, and c ends with 0
+                assertEquals(143, server.exit(), server.describe());
+                server.event(is("close", "reason", "interrupted"));
+                c.event(is("close", "reason", "peer"));
+                assertEquals(0, c.exit(), c.describe());
             }
             Map<String, Object> clientA = server.event(e -> "handshake".equals(e.get("event"))
                     && "CN=gdtls test client".equals(e.get("peer_subject")));
@@ -191,11 +206,6 @@ class GdtlsClientServerTest {
             server.event(e -> is("datagram", "text", "hello").test(e) && peerA.equals(e.get("peer")));
             server.event(e -> is("datagram", "text", "wörld").test(e) && peerA.equals(e.get("peer")));
             server.event(e -> is("close", "reason", "close_notify").test(e) && peerA.equals(e.get("peer")));
-
-            String peerB = (String) server.event(is("datagram", "text", "from b")).get("peer");
-            server.event(e -> is("close", "reason", "close_notify").test(e) && peerB.equals(e.get("peer")));
-            server.terminate();
-            assertEquals(143, server.exit(), server.describe());
             assertTrue(server.describe().lines().noneMatch(l -> l.contains("\"event\":\"error\"")), server.describe());
         }
     }
