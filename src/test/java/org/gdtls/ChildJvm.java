@@ -58,19 +58,11 @@ final class ChildJvm {
         return run(workDir, timeoutSeconds, Map.of(), pathArgs, main, args);
     }
 
-    private static Result run(Path workDir, long timeoutSeconds, Map<String, String> environment,
-                              List<String> pathArgs, String main, String... args)
+    /** As above, with {@code environment} changed for the child (a null value removes the variable). */
+    static Result run(Path workDir, long timeoutSeconds, Map<String, String> environment,
+                      List<String> pathArgs, String main, String... args)
             throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-XX:ErrorFile=" + workDir.resolve("hs_err_%p.log")));
-        command.addAll(pathArgs);
-        String extra = System.getProperty("test.child.jvm.args", "");
-        if (!extra.isBlank()) {
-            command.addAll(List.of(extra.trim().split("\\s+")));
-        }
-        command.add(main);
-        command.addAll(List.of(args));
-        ProcessBuilder child = new ProcessBuilder(command).directory(workDir.toFile());
+        ProcessBuilder child = new ProcessBuilder(command(workDir, pathArgs, main, args)).directory(workDir.toFile());
         environment.forEach((name, value) -> {
             if (value == null) {
                 child.environment().remove(name);
@@ -84,6 +76,24 @@ final class ChildJvm {
             crashLogs = files.filter(f -> f.getFileName().toString().startsWith("hs_err")).toList();
         }
         return new Result(ended.exitCode(), ended.stdout(), ended.stderr(), crashLogs);
+    }
+
+    /**
+     * The command line of a child JVM that runs {@code main}: this JVM's java, an hs_err file in {@code workDir},
+     * {@code pathArgs}, the test.child.jvm.args, then {@code args}; for a child that a test starts itself (to talk
+     * to it, or to give it an environment).
+     */
+    static List<String> command(Path workDir, List<String> pathArgs, String main, String... args) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-XX:ErrorFile=" + workDir.resolve("hs_err_%p.log")));
+        command.addAll(pathArgs);
+        String extra = System.getProperty("test.child.jvm.args", "");
+        if (!extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.add(main);
+        command.addAll(List.of(args));
+        return command;
     }
 
     /** The test JVM's class path with {@code extra} entries appended. */

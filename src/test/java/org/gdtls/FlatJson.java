@@ -1,9 +1,14 @@
 package org.gdtls;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** The parity runners' one-line JSON: a flat object of strings, integers and nulls. No more is needed. */
+/**
+ * The parity runners' one-line JSON: a flat object of strings, integers and nulls; reading also takes booleans and
+ * arrays of such values (the {@code gdtls} command's JSON events). No more is needed.
+ */
 final class FlatJson {
     private FlatJson() {}
 
@@ -52,6 +57,25 @@ final class FlatJson {
             at[0] += 4;
             return null;
         }
+        for (Boolean b : new Boolean[] {true, false}) {
+            if (json.startsWith(b.toString(), at[0])) {
+                at[0] += b.toString().length();
+                return b;
+            }
+        }
+        if (c == '[') {
+            at[0]++;
+            List<Object> values = new ArrayList<>();
+            while (json.charAt(at[0] = skip(json, at[0])) != ']') {
+                values.add(value(json, at));
+                at[0] = skip(json, at[0]);
+                if (json.charAt(at[0]) == ',') {
+                    at[0]++;
+                }
+            }
+            at[0]++;
+            return values;
+        }
         int start = at[0];
         while (at[0] < json.length() && (json.charAt(at[0]) == '-' || Character.isDigit(json.charAt(at[0])))) {
             at[0]++;
@@ -67,6 +91,7 @@ final class FlatJson {
                 char e = json.charAt(at[0]++);
                 b.append(switch (e) {
                     case 'n' -> '\n';
+                    case 'r' -> '\r';
                     case 't' -> '\t';
                     case 'u' -> {
                         char u = (char) Integer.parseInt(json.substring(at[0], at[0] + 4), 16);
