@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -106,5 +108,30 @@ class GeneratedLayerTest {
     private static Set<String> members(Class<?> global) {
         return Stream.concat(Arrays.stream(global.getMethods()).map(Method::getName),
                 Arrays.stream(global.getFields()).map(Field::getName)).collect(Collectors.toSet());
+    }
+
+    /**
+     * The native libraries find each other through {@code $ORIGIN} only: no build directory in their RUNPATH, since
+     * the jar carries them to other machines (JavaCPP adds each link path there unless told otherwise).
+     */
+    @Test
+    void nativeLibrariesCarryNoBuildPath() throws Exception {
+        Path dir = Path.of(Gio.class.getResource("Gio.class").toURI()).getParent().resolve("linux-x86_64");
+        List<Path> libraries;
+        try (Stream<Path> files = Files.list(dir)) {
+            libraries = files.filter(f -> f.getFileName().toString().endsWith(".so")).sorted().toList();
+        }
+        assertTrue(libraries.size() >= 3, "libjniGio, libjniGlue and libgdtls-glue in " + dir + ": " + libraries);
+        for (Path library : libraries) {
+            Process readelf = new ProcessBuilder("readelf", "-d", library.toString()).redirectErrorStream(true).start();
+            String dynamic = new String(readelf.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, readelf.waitFor(), dynamic);
+            Matcher path = Pattern.compile("\\((?:RUNPATH|RPATH)\\)\\s+Library r(?:un)?path: \\[(.*)]").matcher(dynamic);
+            while (path.find()) {
+                for (String entry : path.group(1).split(":")) {
+                    assertTrue(entry.startsWith("$ORIGIN"), library.getFileName() + " has " + entry + " in " + path.group());
+                }
+            }
+        }
     }
 }
