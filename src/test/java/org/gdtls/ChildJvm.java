@@ -85,7 +85,10 @@ final class ChildJvm {
      */
     static List<String> command(Path workDir, List<String> pathArgs, String main, String... args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-XX:ErrorFile=" + workDir.resolve("hs_err_%p.log")));
+        // The VM's own messages (-Xcheck:jni warnings, its SIGPIPE notice) go to stderr: stdout is the child's, and
+        // a VM line written into the middle of it once split a JSON event the test was reading.
+        List<String> command = new ArrayList<>(List.of(java, "-XX:ErrorFile=" + workDir.resolve("hs_err_%p.log"),
+                "-XX:+DisplayVMOutputToStderr"));
         command.addAll(pathArgs);
         String extra = System.getProperty("test.child.jvm.args", "");
         if (!extra.isBlank()) {
