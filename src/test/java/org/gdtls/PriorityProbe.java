@@ -35,7 +35,15 @@ public final class PriorityProbe {
         List<String> roles = args.length == 0 ? List.of("loopback", "server", "client") : List.of(args);
         if (roles.contains("loopback")) {
             try (LoopbackPair pair = LoopbackPair.create()) {
-                System.out.println("RESULT loopback " + outcome(pair.client, pair::handshake));
+                System.out.println("RESULT loopback " + outcome(pair.client, () -> {
+                    // The side that fails first cancels the other: report its failure, not that cancellation.
+                    LoopbackPair.Outcome ended = pair.handshakeBoth();
+                    Exception failure = ended.client() == null || cancelled(ended.client()) && ended.server() != null
+                            ? ended.server() : ended.client();
+                    if (failure != null) {
+                        throw failure;
+                    }
+                }));
             }
         }
         if (roles.contains("server")) {
@@ -44,6 +52,10 @@ public final class PriorityProbe {
         if (roles.contains("client")) {
             System.out.println("RESULT client " + againstGnutlsServ());
         }
+    }
+
+    private static boolean cancelled(Exception e) {
+        return e instanceof IOErrorException io && io.code() == IOErrorEnum.CANCELLED;
     }
 
     private interface Handshake {
