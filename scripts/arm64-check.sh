@@ -2,7 +2,9 @@
 # Checks the jar's linux-arm64 half on arm64 (issue 13), from this tree, as root on an x86-64 Debian 12 host:
 #   1. deps     scripts/install-deps.sh arm64 (the cross toolchain, GLib's arm64 dev package), qemu-user-static and
 #               mmdebstrap
-#   2. build    mvn -Plinux-arm64 package: the library jar and the CLI jar, each with linux-x86_64 and linux-arm64
+#   2. build    mvn -Plinux-arm64 package: the library jar and the CLI jar, each with linux-x86_64 and linux-arm64;
+#               first, JavaCPP's Parser on the arm64 glibconfig.h must generate the same Java as on the amd64 one
+#               (the jar has one generated layer for both)
 #   3. root     an arm64 Debian 12 root with the JRE and glib-networking (mmdebstrap --variant=extract: the arm64
 #               .debs and their dependencies unpacked, nothing run), kept under
 #               ${GDTLS_ROOTS:-/var/tmp/gdtls-roots}/bookworm-arm64 and reused
@@ -92,10 +94,17 @@ fi
 end
 
 # --- 2. build -----------------------------------------------------------------------------------------------
-begin build "mvn -Plinux-arm64 package (no tests)"
+begin build "the generated Java from the arm64 headers, then mvn -Plinux-arm64 package (no tests)"
 version=$(sed -n 's|^  <version>\(.*\)</version>$|\1|p' "$REPO/pom.xml" | head -n 1)
+generated=$REPO/target/generated-sources/javacpp
+(cd "$REPO" && mvn -B -q -Dglib.libincludedir=/usr/lib/aarch64-linux-gnu/glib-2.0/include "${maven_args[@]}" \
+  generate-sources) >"$tmp/parse.log" 2>&1 || { tail -n 40 "$tmp/parse.log" >&2; fail "the Parser on the arm64 headers"; }
+cp -a "$generated" "$tmp/generated-arm64"
 (cd "$REPO" && mvn -B -q -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true -Plinux-arm64 \
   "${maven_args[@]}" package) >"$tmp/build.log" 2>&1 || { tail -n 40 "$tmp/build.log" >&2; fail "the build"; }
+diff -r "$tmp/generated-arm64" "$generated" >"$tmp/generated.diff" \
+  || { head -n 40 "$tmp/generated.diff" >&2; fail "the Parser generates other Java from the arm64 headers"; }
+log "the generated Java is the same from the arm64 and the amd64 headers ($(find "$generated" -name '*.java' | wc -l) files)"
 lib_jar=$REPO/target/gdtls-java-$version.jar
 cli_jar=$REPO/target/gdtls-cli-$version.jar
 [ -f "$lib_jar" ] && [ -f "$cli_jar" ] || fail "no $lib_jar or $cli_jar"
