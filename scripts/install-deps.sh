@@ -4,7 +4,9 @@
 #   scripts/install-deps.sh          the host build
 #   scripts/install-deps.sh arm64    also the linux-arm64 cross build (mvn -Plinux-arm64, on an amd64 host): Debian's
 #                                    aarch64 cross compilers and GLib's arm64 dev package, which needs the arm64
-#                                    architecture in dpkg (multiarch: it installs beside the amd64 one)
+#                                    architecture in dpkg (multiarch: it installs beside the amd64 one). Tried on
+#                                    Debian 12 only; Ubuntu serves arm64 from ports.ubuntu.com, which its apt
+#                                    sources would have to list for arm64
 set -euo pipefail
 
 packages=(libglib2.0-dev glib-networking pkg-config cmake make gcc g++ gnutls-bin openssl softhsm2 maven)
