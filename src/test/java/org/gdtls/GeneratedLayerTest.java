@@ -112,11 +112,23 @@ class GeneratedLayerTest {
 
     /**
      * The native libraries find each other through {@code $ORIGIN} only: no build directory in their RUNPATH, since
-     * the jar carries them to other machines (JavaCPP adds each link path there unless told otherwise).
+     * the jar carries them to other machines (JavaCPP adds each link path there unless told otherwise). Every
+     * platform directory the build made: linux-x86_64, and linux-arm64 after a build with -Plinux-arm64.
      */
     @Test
     void nativeLibrariesCarryNoBuildPath() throws Exception {
-        Path dir = Path.of(Gio.class.getResource("Gio.class").toURI()).getParent().resolve("linux-x86_64");
+        Path global = Path.of(Gio.class.getResource("Gio.class").toURI()).getParent();
+        assertTrue(Files.isDirectory(global.resolve("linux-x86_64")), "no linux-x86_64 in " + global);
+        List<Path> platforms;
+        try (Stream<Path> dirs = Files.list(global)) {
+            platforms = dirs.filter(Files::isDirectory).sorted().toList();
+        }
+        for (Path dir : platforms) {
+            checkRunpaths(dir);
+        }
+    }
+
+    private static void checkRunpaths(Path dir) throws Exception {
         List<Path> libraries;
         try (Stream<Path> files = Files.list(dir)) {
             libraries = files.filter(f -> f.getFileName().toString().endsWith(".so")).sorted().toList();
