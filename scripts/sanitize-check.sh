@@ -66,7 +66,7 @@ echo "sanitize-check: canary reports found, the sanitizers and their log files w
 wrappers=$out/no-sanitizer-bin
 rm -rf "$wrappers"
 mkdir -p "$wrappers"
-for tool in p11tool softhsm2-util openssl; do
+for tool in p11tool softhsm2-util openssl gnutls-serv gnutls-cli; do  # the last three: the interop peers
   real=$(command -v "$tool") || continue
   printf '#!/bin/sh\n# %s without the sanitizer runtime (scripts/sanitize-check.sh)\nunset LD_PRELOAD\nexec %s "$@"\n' \
       "$tool" "$real" > "$wrappers/$tool"
