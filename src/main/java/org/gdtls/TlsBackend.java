@@ -63,10 +63,11 @@ public final class TlsBackend {
     }
 
     /**
-     * {@code g_tls_backend_set_default_database} (GLib 2.60): the database every connection created from now
-     * on validates against when none is set on it; {@code null} restores the system's trust store. GIO takes a
-     * reference of its own, so {@code database} may be closed afterwards. Connections created before keep the
-     * database they already had.
+     * {@code g_tls_backend_set_default_database} (GLib 2.60): the database a connection validates against when
+     * none is set on it; {@code null} restores the system's trust store. GIO takes a reference of its own, so
+     * {@code database} may be closed afterwards. A connection reads the default once, when it first needs its
+     * database (glib-networking 2.74 to 2.90: when it verifies the peer's certificate, or on
+     * {@link DtlsConnection#database()}), and keeps what it read.
      *
      * <p>Process-global: it changes every later connection of the process, the library's users' and other
      * code's alike. GIO guards it with a lock, so calling it from any thread is safe, but a connection created

@@ -98,6 +98,8 @@ class ConditionWaitTest {
                     () -> wait(pair.server, IN, null, cancellable), TestThreads.BLOCKING);
             cancellable.cancel();
             assertEquals(IOErrorEnum.CANCELLED, failure(waiting).code());
+            assertEquals(IOErrorEnum.CANCELLED, assertThrows(IOErrorException.class,
+                    () -> pair.server.conditionWait(OUT, Duration.ZERO, cancellable)).code(), "zero timeout too");
             assertTrue(pair.server.conditionCheck(OUT).contains(IOCondition.OUT), "the connection is still usable");
         }
     }
@@ -113,6 +115,8 @@ class ConditionWaitTest {
             assertEquals(IOErrorEnum.CLOSED, failure(waiting).code());
             assertEquals(IOErrorEnum.CLOSED, assertThrows(IOErrorException.class,
                     () -> pair.server.conditionWait(IN, LONG, null)).code());
+            assertEquals(IOErrorEnum.CLOSED, assertThrows(IOErrorException.class,
+                    () -> pair.server.conditionWait(OUT, Duration.ZERO, null)).code());
             assertThrows(IllegalStateException.class, () -> pair.server.conditionCheck(IN));
         }
     }
@@ -127,6 +131,8 @@ class ConditionWaitTest {
                     TestThreads.BLOCKING);
             pair.serverSocket.close();
             assertEquals(IOErrorEnum.CLOSED, failure(waiting).code());
+            assertEquals(IOErrorEnum.CLOSED, assertThrows(IOErrorException.class,
+                    () -> pair.server.conditionWait(OUT, Duration.ZERO, null)).code(), "zero timeout too");
         } finally {
             // the server's close_notify has no socket left: its close reports CLOSED, as any I/O on it would
             IOErrorException e = assertThrows(IOErrorException.class, pair::close);

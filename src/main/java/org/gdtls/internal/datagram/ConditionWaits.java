@@ -95,6 +95,12 @@ public final class ConditionWaits {
             // GIO's wait with a zero timeout busy-loops on a connection (see above): one check instead
             Pointer object = DatagramIo.acquireOpen(handle);
             try {
+                if (isClosing() || transportClosed.getAsBoolean()) {
+                    throw DatagramIo.closed();
+                }
+                if (cancellable != null && cancellable.isCancelled()) {
+                    throw new IOErrorException(IOErrorEnum.CANCELLED.code(), "Operation was cancelled");
+                }
                 return Gio.g_datagram_based_condition_check(new GDatagramBased(object), bits) != 0;
             } finally {
                 handle.release();
