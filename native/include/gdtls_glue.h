@@ -132,6 +132,9 @@ int gdtls_socket_shut(GSocket *socket);
 /* G_OBJECT_TYPE_NAME() is a macro: this gives it a symbol. */
 const char *gdtls_object_type_name(gpointer instance);
 
+/* g_type_name(): gtype.h is not among the parsed headers; NULL for 0 (G_TYPE_INVALID) or an unknown type. */
+const char *gdtls_type_name(GType type);
+
 /* The GType of property `name` of `instance` (G_OBJECT_GET_CLASS is a macro), or 0 if it has none. */
 GType gdtls_object_property_type(gpointer instance, const char *name);
 

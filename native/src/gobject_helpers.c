@@ -8,6 +8,11 @@ GDTLS_EXPORT const char *gdtls_object_type_name(gpointer instance)
   return G_OBJECT_TYPE_NAME(instance);
 }
 
+GDTLS_EXPORT const char *gdtls_type_name(GType type)
+{
+  return type == G_TYPE_INVALID ? NULL : g_type_name(type);
+}
+
 GDTLS_EXPORT GType gdtls_object_property_type(gpointer instance, const char *name)
 {
   g_return_val_if_fail(G_IS_OBJECT(instance), 0);

@@ -1,4 +1,4 @@
-// Over 400 lines on purpose: 49 public methods, one per GDtlsConnection function, property or overload, each with
+// Over 400 lines on purpose: 51 public methods, one per GDtlsConnection function, property or overload, each with
 // javadoc and @Wraps; every body delegates (internal.datagram, .async, .signal) or is a one-line lease.
 package org.gdtls;
 
@@ -21,6 +21,7 @@ import org.gdtls.internal.async.DatagramWatch;
 import org.gdtls.internal.async.Deadlines;
 import org.gdtls.internal.async.PendingFutures;
 import org.gdtls.internal.async.PumpLoop;
+import org.gdtls.internal.datagram.ConditionWaits;
 import org.gdtls.internal.datagram.DatagramIo;
 import org.gdtls.internal.datagram.ReadyRetry;
 import org.gdtls.internal.gen.GByteArray;
@@ -62,6 +63,7 @@ public abstract sealed class DtlsConnection implements Closeable
     final ObjectHandle<GDtlsConnection> handle;
     private volatile TlsInteraction interaction; // kept alive as long as the GObject may call it
     private final DatagramIo io;
+    private final ConditionWaits readiness;
     private final ConnectionSignals signals;
     private final ReadyRetry retry;
     private final Set<Subscription> watches = ConcurrentHashMap.newKeySet();
@@ -72,6 +74,8 @@ public abstract sealed class DtlsConnection implements Closeable
         long address = owned.address();
         this.handle = new ObjectHandle<>(this, new GDtlsConnection(owned), what, () -> LIVE.remove(address));
         this.io = new DatagramIo(handle, owned, failure -> TransportLease.closedIfShut(base, failure));
+        this.readiness = new ConditionWaits(handle, io::failure, io::refuseBlockingHere,
+                () -> TransportLease.isShut(base));
         this.signals = new ConnectionSignals(this, handle, TlsCertificate::borrow);
         this.retry = new ReadyRetry(io, endedByClose, loop -> handshakeAsync(loop, Gio.G_PRIORITY_DEFAULT, null),
                 (loop, condition, callback) -> watch(loop, Set.of(condition), null, callback));
@@ -165,6 +169,7 @@ public abstract sealed class DtlsConnection implements Closeable
             return;
         }
         try {
+            readiness.wakeAll(); // GIO's close does not wake a condition wait (it claims no operation)
             failPending(); // GIO's close would wait for their operations (a handshake up to 60 s): end them first
             GCancellable cancel = Cancellable.acquire(cancellable);
             try {
@@ -277,6 +282,7 @@ public abstract sealed class DtlsConnection implements Closeable
      */
     @Wraps({"g_dtls_connection_close_async", "g_dtls_connection_close_finish"})
     public CompletableFuture<Void> closeAsync(MainContextPump pump, int ioPriority, Cancellable cancellable) {
+        readiness.wakeAll();
         return AsyncOperation.start(MainContextPump.loop(pump), this, handle, Cancellable.core(cancellable),
                 (conn, c, callback, data) -> Gio.g_dtls_connection_close_async(conn, ioPriority, c, callback, data),
                 (conn, result, error) -> {
@@ -338,6 +344,41 @@ public abstract sealed class DtlsConnection implements Closeable
             io.sendOne(message, Duration.ZERO);
             return message.position() - start;
         });
+    }
+
+    /**
+     * {@code g_datagram_based_condition_check}: which of {@code conditions} hold now, without blocking. As
+     * glib-networking (2.74 to 2.90) implements it: nothing during a handshake or a close; otherwise, if the base
+     * transport holds any of {@code conditions}, all of them are reported, so ask for one at a time. {@code IN}
+     * means a datagram waits on the base transport: it may be a record the connection drops, so the receive after
+     * it may still block (give it a timeout).
+     *
+     * @throws IllegalStateException once closed
+     */
+    @Wraps("g_datagram_based_condition_check")
+    public Set<IOCondition> conditionCheck(Set<IOCondition> conditions) {
+        return readiness.check(conditions);
+    }
+
+    /**
+     * {@code g_datagram_based_condition_wait}: waits until one of {@code conditions} holds ({@link #conditionCheck})
+     * and returns true, or returns false once {@code timeout} has passed. No operation is claimed: a handshake,
+     * I/O or close may run meanwhile. glib-networking's wait re-checks the condition in a busy loop once the
+     * connection has done any I/O or handshake (a core at 100 % while it waits), and before that does not notice
+     * the condition becoming true until its timeout: prefer a short timeout, {@link #watch} or {@link #receiveAsync}.
+     * The timeout is enforced by the binding (GIO's own never fires in that busy loop).
+     *
+     * @param timeout null or negative waits without bound (GIO's -1); zero is one {@link #conditionCheck}
+     * @return true if one of {@code conditions} holds, false if none did when the timeout ended
+     * @throws IOErrorException {@link IOErrorEnum#CANCELLED} when {@code cancellable} is cancelled;
+     *     {@link IOErrorEnum#CLOSED} if the connection is closed before or during the wait (closing wakes it) or its
+     *     base {@link UdpSocket} is; {@link IOErrorEnum#FAILED} if called, with a non-zero timeout, on the thread
+     *     of an explicit handshake in progress (an {@code accept-certificate} listener), as GIO's blocking I/O does
+     */
+    @Wraps("g_datagram_based_condition_wait")
+    public boolean conditionWait(Set<IOCondition> conditions, Duration timeout, Cancellable cancellable)
+            throws GioException {
+        return readiness.await(conditions, timeout, Cancellable.core(cancellable));
     }
 
     // ---- state after the handshake ------------------------------------------------------------------------

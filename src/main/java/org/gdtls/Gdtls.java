@@ -2,8 +2,6 @@ package org.gdtls;
 
 import java.util.function.BiConsumer;
 
-import org.gdtls.internal.gen.global.Gio;
-import org.gdtls.internal.gen.global.Glue;
 import org.gdtls.internal.glue.CallbackErrors;
 import org.gdtls.internal.glue.GLibVersion;
 import org.gdtls.internal.glue.NativeLibrary;
@@ -35,9 +33,8 @@ public final class Gdtls {
         return GLibVersion.format(GLibVersion.runtime());
     }
 
-    /** The GType name of GIO's default TLS backend, e.g. {@code GTlsBackendGnutls}. */
+    /** The GType name of GIO's default TLS backend, e.g. {@code GTlsBackendGnutls}: {@link TlsBackend#typeName()}. */
     public static String tlsBackendName() {
-        NativeLibrary.ensureLoaded();
-        return Glue.gdtls_object_type_name(Gio.g_tls_backend_get_default()).getString();
+        return TlsBackend.typeName();
     }
 }

@@ -19,6 +19,11 @@ public final class TlsDatabase implements AutoCloseable {
         this.handle = new ObjectHandle<>(this, owned, "TlsDatabase");
     }
 
+    /** Wraps an owned object (transfer full): this wrapper's reference. */
+    static TlsDatabase adopt(GTlsDatabase owned) {
+        return new TlsDatabase(owned);
+    }
+
     /** Wraps a borrowed object (transfer none): takes a reference of its own; null stays null. */
     static TlsDatabase borrow(GTlsDatabase borrowed) {
         if (borrowed == null || borrowed.isNull()) {
@@ -44,11 +49,13 @@ public final class TlsDatabase implements AutoCloseable {
         }
     }
 
-    /** {@code g_tls_backend_get_default_database}: the system's trust store (transfer full). */
+    /**
+     * {@code g_tls_backend_get_default_database}: the system's trust store, or the database given to
+     * {@link TlsBackend#setDefaultDatabase} if one was. The same as {@link TlsBackend#defaultDatabase()}.
+     */
     @Wraps("g_tls_backend_get_default_database")
     public static TlsDatabase systemDefault() {
-        NativeLibrary.ensureLoaded();
-        return new TlsDatabase(Gio.g_tls_backend_get_default_database(Gio.g_tls_backend_get_default()));
+        return TlsBackend.defaultDatabase();
     }
 
     @Override

@@ -36,4 +36,12 @@ final class TransportLease {
         }
         return transport instanceof UdpSocket socket ? socket.closedIfShut(failure) : failure;
     }
+
+    /** True once the UdpSocket at the bottom of {@code transport} was closed (see {@link UdpSocket#close}). */
+    static boolean isShut(DatagramTransport transport) {
+        if (transport instanceof FilteredTransport filtered) {
+            return isShut(filtered.base);
+        }
+        return transport instanceof UdpSocket socket && socket.isShut();
+    }
 }

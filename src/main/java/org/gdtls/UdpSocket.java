@@ -13,6 +13,7 @@ import java.util.function.Predicate;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.gdtls.internal.async.DatagramWatch;
+import org.gdtls.internal.datagram.ConditionWaits;
 import org.gdtls.internal.datagram.DatagramBatch;
 import org.gdtls.internal.gen.GCancellable;
 import org.gdtls.internal.gen.GDatagramBased;
@@ -37,9 +38,11 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
     final ObjectHandle<GSocket> handle;
     /** Set by close() before it pulls the socket from under the calls still inside GIO. */
     private volatile boolean shut;
+    private final ConditionWaits readiness;
 
     private UdpSocket(GSocket owned) {
         this.handle = new ObjectHandle<>(this, owned, "UdpSocket");
+        this.readiness = new ConditionWaits(handle, this::closedIfShut, null, this::isShut);
     }
 
     /** Wraps a GSocket the caller owns a reference to (transfer full). */
@@ -230,6 +233,32 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
     }
 
     /**
+     * {@code g_datagram_based_condition_check} on the socket ({@code g_socket_condition_check}): which of
+     * {@code conditions} hold now, e.g. {@link IOCondition#IN} when a datagram is queued; {@code ERR} and
+     * {@code HUP} may be reported as well.
+     *
+     * @throws IllegalStateException once closed
+     */
+    @Wraps("g_datagram_based_condition_check")
+    public Set<IOCondition> conditionCheck(Set<IOCondition> conditions) {
+        return readiness.check(conditions);
+    }
+
+    /**
+     * {@code g_datagram_based_condition_wait} on the socket ({@code g_socket_condition_timed_wait}): true once one
+     * of {@code conditions} holds, false once {@code timeout} has passed and none does.
+     *
+     * @param timeout null or negative waits without bound (GIO's -1); zero is one {@link #conditionCheck}
+     * @throws IOErrorException {@link IOErrorEnum#CANCELLED} when {@code cancellable} is cancelled,
+     *     {@link IOErrorEnum#CLOSED} if the socket is closed before or during the wait (closing wakes it)
+     */
+    @Wraps("g_datagram_based_condition_wait")
+    public boolean conditionWait(Set<IOCondition> conditions, Duration timeout, Cancellable cancellable)
+            throws GioException {
+        return readiness.await(conditions, timeout, Cancellable.core(cancellable));
+    }
+
+    /**
      * {@code g_socket_close}, and safe while other threads are blocked on the socket: each of them, and each
      * {@link DtlsConnection} call waiting on it, fails at once with {@link IOErrorEnum#CLOSED}. The port is
      * released now. The descriptor number stays held by a dead socket until no connection over this socket
@@ -247,6 +276,7 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
         }
         try {
             shut = true;
+            readiness.wakeAll();
             if (Glue.gdtls_socket_shut(socket) < 0) {
                 // no descriptor left for the dead socket: close as C would, the pollers are awake already
                 GErrorSlot error = GErrorSlot.ofThread();

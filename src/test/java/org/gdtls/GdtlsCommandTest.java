@@ -106,7 +106,9 @@ class GdtlsCommandTest {
         assertEquals(0, child.exitCode(), child.describe());
         assertLines(child, "glib:            " + Gdtls.glibVersion() + " (runtime)",
                 "tls backend:     " + Gdtls.tlsBackendName(), "gio modules:     libgiognutls.so",
-                "supports_dtls:   not exposed by the public API", "  G_TLS_GNUTLS_PRIORITY=NORMAL:-VERS-DTLS1.0",
+                "supports_dtls:   " + TlsBackend.supportsDtls(),
+                "dtls types:      " + TlsBackend.dtlsClientConnectionType() + " (client), "
+                        + TlsBackend.dtlsServerConnectionType() + " (server)", "  G_TLS_GNUTLS_PRIORITY=NORMAL:-VERS-DTLS1.0",
                 "  GIO_USE_TLS (unset)", "  GIO_MODULE_DIR (unset)", "gio module dir:  /");
         // the versions come from dpkg where there is one (the supported distributions have it)
         String networking = child.stdout().lines().filter(l -> l.startsWith("glib-networking: ")).findFirst().orElseThrow();

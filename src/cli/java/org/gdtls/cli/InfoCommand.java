@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.gdtls.Gdtls;
 import org.gdtls.GioUnavailableException;
+import org.gdtls.TlsBackend;
 
 import picocli.CommandLine.Command;
 
@@ -46,10 +47,11 @@ final class InfoCommand implements Callable<Integer> {
         print("glib build", "not exposed by the public API");
         String backend = Gdtls.tlsBackendName();
         print("tls backend", backend);
-        print("dtls types", "not exposed by the public API (g_tls_backend_get_dtls_client_connection_type and "
-                + "_server_ have no binding)");
-        print("supports_dtls", "not exposed by the public API; glib-networking's GnuTLS backend answers FALSE "
-                + "although DTLS works (`gdtls demo` runs a handshake)");
+        print("dtls types", TlsBackend.dtlsClientConnectionType() + " (client), "
+                + TlsBackend.dtlsServerConnectionType() + " (server)");
+        boolean supportsDtls = TlsBackend.supportsDtls();
+        print("supports_dtls", supportsDtls ? "true" : "false (g_tls_backend_supports_dtls: glib-networking's GnuTLS "
+                + "backend answers FALSE although DTLS works; `gdtls demo` runs a handshake)");
 
         List<Path> loaded = loadedFiles();
         List<Path> modules = loaded.stream().filter(InfoCommand::isGioModule).toList();

@@ -34,6 +34,17 @@ public final class Deadlines {
 
     private Deadlines() {}
 
+    /** Runs {@code action} on the deadline thread after {@code delay}, unless the returned future is cancelled. */
+    public static ScheduledFuture<?> after(Duration delay, Runnable action) {
+        long nanos;
+        try {
+            nanos = Math.max(0, delay.toNanos());
+        } catch (ArithmeticException beyondLong) {
+            nanos = Long.MAX_VALUE; // ~292 years
+        }
+        return TIMER.schedule(action, nanos, TimeUnit.NANOSECONDS);
+    }
+
     /** Runs {@code call} with a cancellable that is cancelled after {@code timeout}. */
     public static void within(Duration timeout, String what, Call call) throws GioException {
         Objects.requireNonNull(timeout, "timeout");

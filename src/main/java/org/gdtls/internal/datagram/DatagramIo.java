@@ -276,6 +276,16 @@ public final class DatagramIo {
         return timeout == null ? null : Duration.ofNanos(Math.max(1_000, deadline - System.nanoTime()));
     }
 
+    /**
+     * As GIO's {@code claim_op} for a blocking call: fails with {@code FAILED} on the thread of an explicit
+     * handshake in progress (a sync handshake's caller, an async one's pump), where blocking would stall it.
+     */
+    public synchronized void refuseBlockingHere() throws IOErrorException {
+        if (explicitRunning && onHandshakeThread()) {
+            throw new IOErrorException(IOErrorEnum.FAILED.code(), "Cannot perform blocking operation during TLS handshake");
+        }
+    }
+
     private boolean onHandshakeThread() {
         return Thread.currentThread() == explicitThread
                 || (explicitPump != null && explicitPump.ownedByCurrentThread());
