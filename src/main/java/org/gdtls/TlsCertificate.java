@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.security.interfaces.ECPublicKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -86,10 +87,11 @@ public final class TlsCertificate implements AutoCloseable {
      * PKCS#1 ({@code RSAPrivateKey}) or SEC 1 ({@code ECPrivateKey}), unencrypted: glib-networking's GnuTLS backend
      * reads it with {@code gnutls_privkey_import_x509_raw}, which tries each (PKCS#8 and PKCS#1 RSA keys are tested;
      * SEC 1 is not). GnuTLS 3.7.9 (Debian 12) refuses an EC key whose {@code ECPrivateKey} omits the optional public
-     * key, as the JDK's SunEC encodes them ({@code BAD_CERTIFICATE} "Could not parse DER private key").
-     * Nothing checks that
-     * the key belongs to the certificate, nor that {@code issuer} issued it: a wrong key fails the handshake, a
-     * wrong issuer shows in {@link #verify}. The new certificate holds its own reference to {@code issuer}, which
+     * key, as the JDK's SunEC encodes them ({@code BAD_CERTIFICATE} "Could not parse DER private key";
+     * {@link #of} adds it). Nothing checks that
+     * the key belongs to the certificate, nor that {@code issuer} issued it: with a wrong key the peer fails
+     * the handshake ({@link TlsError#MISC}, "Public key signature verification has failed", tested), a wrong issuer
+     * shows in {@link #verify}. The new certificate holds its own reference to {@code issuer}, which
      * the caller may close. The bytes are copied to native memory for the call and that copy is wiped afterwards
      * (the key's too); the caller's arrays are not touched.
      *
@@ -180,10 +182,11 @@ public final class TlsCertificate implements AutoCloseable {
      * A certificate chain and its private key from the JDK (e.g. a {@link java.security.KeyStore} entry's
      * {@code getCertificateChain} and {@code getKey}), for a GIO connection: each certificate is made with
      * {@link #fromDer} from {@link X509Certificate#getEncoded()}, the last first, each the issuer of the one before,
-     * and the key ({@link PrivateKey#getEncoded()}, PKCS#8) goes with the leaf, {@code chain[0]}. RSA keys work
-     * (tested with a PKCS#12 KeyStore); an EC key of the JDK's SunEC provider does not on GnuTLS 3.7.9, which
-     * wants the public key inside the encoding and SunEC leaves it out (see {@link #fromDer}). The key's encoding
-     * is wiped from the Java heap after the call.
+     * and the key ({@link PrivateKey#getEncoded()}, PKCS#8) goes with the leaf, {@code chain[0]}. RSA and EC keys
+     * work (both tested in a handshake). GnuTLS 3.7.9 wants the optional public key inside an EC key's encoding,
+     * which the JDK's SunEC leaves out (see {@link #fromDer}): for an EC key, this method adds the public point of
+     * {@code chain[0]}'s public key to the encoding it passes on. The key's encodings are wiped from the Java heap
+     * after the call.
      *
      * @param chain the leaf first, then its issuers in order (as {@code KeyStore.getCertificateChain} gives them)
      * @param key the leaf's private key, or null for a certificate without a key
@@ -216,6 +219,13 @@ public final class TlsCertificate implements AutoCloseable {
                 throw new IllegalArgumentException("the " + key.getAlgorithm() + " private key cannot be exported"
                         + " in PKCS#8 (format " + key.getFormat() + "): GIO needs the key's bytes, or a PKCS#11 URI"
                         + " (fromPkcs11Uris)");
+            }
+            if (chain[0].getPublicKey() instanceof ECPublicKey publicKey) {
+                byte[] completed = Pkcs8Ec.withPublicKey(keyDer, publicKey);
+                if (completed != keyDer) {
+                    Arrays.fill(keyDer, (byte) 0);
+                    keyDer = completed;
+                }
             }
         }
         try {
