@@ -129,6 +129,20 @@ void gdtls_test_log(const char *domain, int level, const char *message, int on_n
  */
 int gdtls_socket_shut(GSocket *socket);
 
+/*
+ * A certificate of the default TLS backend's certificate type (g_tls_backend_get_certificate_type()), made with
+ * g_initable_new() and its construct properties, which GIO's public API reaches only through varargs:
+ * "certificate" (DER, as a GByteArray) or "certificate-pem"; optionally "private-key" (DER) or "private-key-pem";
+ * optionally "issuer". Give the certificate as exactly one of certificate_pem / certificate_der (with its
+ * length), the key as at most one of private_key_pem / private_key_der; unused ones are NULL. The DER bytes are
+ * copied into GByteArrays that are unreferenced before returning (the backend keeps its own parsed copy). The issuer
+ * is not checked: the new certificate takes a reference to it. Returns a new reference, or NULL with `error` set.
+ */
+GTlsCertificate *gdtls_tls_certificate_new(const char *certificate_pem, const guint8 *certificate_der,
+                                           gsize certificate_der_length, const char *private_key_pem,
+                                           const guint8 *private_key_der, gsize private_key_der_length,
+                                           GTlsCertificate *issuer, GError **error);
+
 /* G_OBJECT_TYPE_NAME() is a macro: this gives it a symbol. */
 const char *gdtls_object_type_name(gpointer instance);
 

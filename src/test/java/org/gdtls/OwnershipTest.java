@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.security.cert.X509Certificate;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,6 +30,40 @@ class OwnershipTest {
         assertEquals(1, GObjectOracle.refCount(address));
         assertThrows(IllegalStateException.class, cert::subjectName);
         GObjectOracle.unref(address);
+    }
+
+    /**
+     * fromDer's issuer: the new certificate takes its own reference, dropped with it; of() keeps no reference of
+     * its own to the issuers it made; toX509Chain() and the property getters leave every count as it was.
+     */
+    @Test
+    void constructedChainHoldsOneReferencePerLink() throws Exception {
+        X509Certificate[] chain = java.util.Arrays.stream(JdkPem.certificates(LoopbackPair.pki("server-chain.pem")))
+                .map(c -> (X509Certificate) c).toArray(X509Certificate[]::new);
+        try (TlsCertificate intermediate = TlsCertificate.fromDer(chain[1].getEncoded(), null, null)) {
+            long issuerAddress = intermediate.handle.address();
+            assertEquals(1, GObjectOracle.refCount(issuerAddress));
+            try (TlsCertificate leaf = TlsCertificate.fromDer(chain[0].getEncoded(), null, intermediate)) {
+                assertEquals(2, GObjectOracle.refCount(issuerAddress), "the leaf's issuer property holds one");
+            }
+            assertEquals(1, GObjectOracle.refCount(issuerAddress), "closing the leaf released it");
+        }
+        try (TlsCertificate leaf = TlsCertificate.of(chain, JdkPem.rsaKey(LoopbackPair.pki("server-chain-key.pem")))) {
+            long leafAddress = leaf.handle.address();
+            long issuerAddress;
+            try (TlsCertificate issuer = leaf.issuer()) {
+                issuerAddress = issuer.handle.address();
+                assertEquals(2, GObjectOracle.refCount(issuerAddress), "the leaf's and this wrapper's");
+            }
+            assertEquals(1, GObjectOracle.refCount(leafAddress));
+            assertEquals(1, GObjectOracle.refCount(issuerAddress), "of() closed its own wrapper of the issuer");
+            leaf.toX509Chain();
+            leaf.der();
+            leaf.privateKeyDer();
+            leaf.privateKeyPem();
+            assertEquals(1, GObjectOracle.refCount(leafAddress));
+            assertEquals(1, GObjectOracle.refCount(issuerAddress));
+        }
     }
 
     @Test

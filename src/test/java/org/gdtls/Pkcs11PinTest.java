@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class Pkcs11PinTest {
 
     @Test
-    @Covers({"g_tls_certificate_new_from_pkcs11_uris", "GTlsInteractionClass.ask_password", "g_tls_password_get_warning"})
+    @Covers({"g_tls_certificate_new_from_pkcs11_uris", "GTlsInteractionClass.ask_password", "g_tls_password_get_warning", "GTlsCertificate:pkcs11-uri", "GTlsCertificate:private-key-pkcs11-uri", "GTlsCertificate:private-key"})
     void pinPromptFromTheTokenReachesJava(@TempDir Path dir) throws Exception {
         Path pki = LoopbackPair.pki("ca.pem").getParent();
         Process token;
@@ -49,6 +49,9 @@ class Pkcs11PinTest {
         List<String> lines = out.lines().toList();
         assertTrue(lines.contains("SUBJECT CN=server.example.com"), out);
         assertTrue(lines.contains("HANDSHAKE DTLS_1_2"), out);
+        assertTrue(lines.contains("PKCS11_URI " + certUri), out);
+        assertTrue(lines.contains("PRIVATE_KEY_PKCS11_URI " + keyUri), out);
+        assertTrue(lines.contains("PRIVATE_KEY_DER null"), out); // a token's key never leaves it
         List<String> asked = lines.stream().filter(l -> l.startsWith("ASKED ")).toList();
         assertEquals(2, asked.size(), out);
         // GnuTLS's PIN callback runs on the backend's handshake worker: a GLib thread the glue attached.

@@ -29,6 +29,9 @@ public final class Pkcs11Probe {
             System.out.println("SUBJECT " + cert.subjectName());
             asked.forEach(a -> System.out.println("ASKED " + a));
             System.out.println("HANDSHAKE " + pair.client.protocolVersion());
+            System.out.println("PKCS11_URI " + cert.pkcs11Uri());
+            System.out.println("PRIVATE_KEY_PKCS11_URI " + cert.privateKeyPkcs11Uri());
+            System.out.println("PRIVATE_KEY_DER " + (cert.privateKeyDer() == null ? "null" : "exported"));
         }
         pin.close();
     }

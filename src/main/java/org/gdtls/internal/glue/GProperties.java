@@ -7,6 +7,7 @@ import java.util.function.ToLongFunction;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
+import org.gdtls.internal.gen.GByteArray;
 import org.gdtls.internal.gen.GObject;
 import org.gdtls.internal.gen.GValue;
 import org.gdtls.internal.gen.global.Gio;
@@ -47,6 +48,30 @@ public final class GProperties {
         try {
             Gio.g_object_get_property(new GObject(instance), name, value);
             return CStrings.borrowed(Gio.g_value_get_string(value));
+        } finally {
+            free(value);
+        }
+    }
+
+    /**
+     * A {@code GByteArray} property (e.g. {@code GTlsCertificate:certificate}), copied into a new Java array; null
+     * if unset. The array the getter put into the GValue belongs to the GValue and is released by
+     * {@code g_value_unset} before this returns (unreferenced, not wiped).
+     */
+    public static byte[] getByteArray(Pointer instance, String name) {
+        GValue value = init(instance, name);
+        try {
+            Gio.g_object_get_property(new GObject(instance), name, value);
+            Pointer boxed = Gio.g_value_get_boxed(value);
+            if (boxed == null || boxed.isNull()) {
+                return null;
+            }
+            GByteArray array = new GByteArray(boxed);
+            byte[] result = new byte[array.len()];
+            if (result.length > 0) {
+                array.data().capacity(result.length).get(result);
+            }
+            return result;
         } finally {
             free(value);
         }
