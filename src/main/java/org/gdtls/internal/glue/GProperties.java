@@ -2,6 +2,7 @@ package org.gdtls.internal.glue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
 import org.bytedeco.javacpp.BytePointer;
@@ -59,39 +60,35 @@ public final class GProperties {
      * {@code g_value_unset} before this returns (unreferenced, not wiped).
      */
     public static byte[] getByteArray(Pointer instance, String name) {
-        GValue value = init(instance, name);
-        try {
-            Gio.g_object_get_property(new GObject(instance), name, value);
-            Pointer boxed = Gio.g_value_get_boxed(value);
-            if (boxed == null || boxed.isNull()) {
-                return null;
-            }
+        return getBoxed(instance, name, boxed -> {
             GByteArray array = new GByteArray(boxed);
             byte[] result = new byte[array.len()];
             if (result.length > 0) {
                 array.data().capacity(result.length).get(result);
             }
             return result;
-        } finally {
-            free(value);
-        }
+        });
     }
 
     /** A {@code GStrv} property (e.g. {@code advertised-protocols}); null if unset. */
     public static List<String> getStrv(Pointer instance, String name) {
-        GValue value = init(instance, name);
-        try {
-            Gio.g_object_get_property(new GObject(instance), name, value);
-            Pointer boxed = Gio.g_value_get_boxed(value);
-            if (boxed == null || boxed.isNull()) {
-                return null;
-            }
+        return getBoxed(instance, name, boxed -> {
             PointerPointer<BytePointer> strv = new PointerPointer<>(boxed);
             List<String> result = new ArrayList<>();
             for (int i = 0; strv.get(i) != null; i++) {
                 result.add(CStrings.borrowed(strv.get(BytePointer.class, i)));
             }
             return result;
+        });
+    }
+
+    /** A boxed property, copied out by {@code copy} while the GValue still holds it; null if unset. */
+    private static <T> T getBoxed(Pointer instance, String name, Function<Pointer, T> copy) {
+        GValue value = init(instance, name);
+        try {
+            Gio.g_object_get_property(new GObject(instance), name, value);
+            Pointer boxed = Gio.g_value_get_boxed(value);
+            return boxed == null || boxed.isNull() ? null : copy.apply(boxed);
         } finally {
             free(value);
         }
