@@ -7,7 +7,8 @@
  * Usage: gdtls-parity-c PKI_DIR SCENARIO
  *
  * Scenarios named connection/... are glib-networking's own DTLS test cases (glib_networking_cases.c);
- * hostile/... inject forged datagrams through a relay (hostile_cases.c); the others run a client and a server over two connected loopback sockets (this file).
+ * hostile/... inject forged datagrams through a relay (hostile_cases.c); database/... run GTlsDatabase's operations
+ * on every certificate of the test PKI (database_cases.c); the others run a client and a server over two connected loopback sockets (this file).
  *
  * Handshake failures are observations, not errors: the program exits 0
  * whenever the scenario was recognised (2 for an unknown scenario, 1 for a
@@ -15,6 +16,7 @@
  */
 #include <gio/gio.h>
 
+#include "database_cases.h"
 #include "gdtls_filter.h"
 #include "glib_networking_cases.h"
 #include "hostile_cases.h"
@@ -735,11 +737,13 @@ main (int argc, char **argv)
     }
   const char *pki_dir = argv[1];
   const char *name = argv[2];
-  if (g_str_has_prefix (name, "connection/") || g_str_has_prefix (name, "hostile/"))
+  if (g_str_has_prefix (name, "connection/") || g_str_has_prefix (name, "hostile/")
+      || g_str_has_prefix (name, "database/"))
     {
       char *abs_pki = g_canonicalize_filename (pki_dir, NULL);
       int rc = g_str_has_prefix (name, "connection/") ? run_glib_networking_case (abs_pki, name)
-                                                       : run_hostile_case (abs_pki, name);
+               : g_str_has_prefix (name, "hostile/") ? run_hostile_case (abs_pki, name)
+               : run_database_case (abs_pki, name);
       if (rc == 2)
         fprintf (stderr, "gdtls-parity-c: unknown scenario '%s'\n", name);
       g_free (abs_pki);

@@ -49,13 +49,6 @@ class ApiCoverageTest {
 
     private static Map<String, String> notYet() {
         Map<String, String> gaps = new TreeMap<>();
-        for (String f : List.of("create_certificate_handle", "lookup_certificate_for_handle",
-                "lookup_certificate_for_handle_async", "lookup_certificate_for_handle_finish",
-                "lookup_certificate_issuer", "lookup_certificate_issuer_async", "lookup_certificate_issuer_finish",
-                "lookup_certificates_issued_by", "lookup_certificates_issued_by_async",
-                "lookup_certificates_issued_by_finish", "verify_chain", "verify_chain_async", "verify_chain_finish")) {
-            gaps.put("g_tls_database_" + f, "issue 14, item 2");
-        }
         for (String f : List.of("ask_password", "ask_password_async", "ask_password_finish",
                 "invoke_request_certificate", "request_certificate", "request_certificate_async",
                 "request_certificate_finish")) {

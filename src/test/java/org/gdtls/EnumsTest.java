@@ -50,6 +50,7 @@ class EnumsTest {
             "GTlsRehandshakeMode,     G_TLS_REHANDSHAKE_,           org.gdtls.TlsRehandshakeMode,     ''",
             "GTlsInteractionResult,   G_TLS_INTERACTION_,           org.gdtls.TlsInteractionResult,   ''",
             "GTlsPasswordFlags,       G_TLS_PASSWORD_,              org.gdtls.TlsPasswordFlags,       NONE",
+            "GTlsDatabaseLookupFlags, G_TLS_DATABASE_LOOKUP_,       org.gdtls.TlsDatabaseLookupFlags, NONE",
     })
     void javaEnumMatchesTheHeader(String cType, String prefix, String javaEnum, String notMirrored) throws Exception {
         Set<String> c = enumerators(cType, prefix);

@@ -40,7 +40,8 @@ class ParityTest {
     /** Every scenario; {@code -Dgdtls.parity.only=PREFIX} keeps those whose name starts with PREFIX. */
     static Stream<String> scenarios() {
         String only = System.getProperty("gdtls.parity.only", "");
-        return Stream.of(GlibNetworkingCase.SCENARIOS, ParityScenario.SCENARIOS, HostileScenario.SCENARIOS)
+        return Stream.of(GlibNetworkingCase.SCENARIOS, ParityScenario.SCENARIOS, HostileScenario.SCENARIOS,
+                        DatabaseScenario.SCENARIOS)
                 .flatMap(List::stream).filter(s -> s.startsWith(only));
     }
 
@@ -82,6 +83,7 @@ class ParityTest {
         List<String> propertyMismatches = new ArrayList<>();
         Map<String, Object> viaJava = scenario.startsWith("connection/") ? GlibNetworkingCase.run(scenario, created)
                 : scenario.startsWith("hostile/") ? HostileScenario.run(scenario, created)
+                : scenario.startsWith("database/") ? DatabaseScenario.run(scenario, created)
                 : ParityScenario.run(scenario, created, propertyMismatches);
         assertAllReleased(scenario, created);
         Map<String, Object> c;
