@@ -1,12 +1,19 @@
 package org.gdtls;
 
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import javax.security.auth.x500.X500Principal;
 
 import org.bytedeco.javacpp.BytePointer;
@@ -65,6 +72,59 @@ public final class TlsDatabase implements AutoCloseable {
             error.check();
             return new TlsDatabase(db);
         }
+    }
+
+    /** How long a vfunc waits for a {@link TlsDatabaseImplementation} by default. */
+    public static final Duration DEFAULT_IMPLEMENTATION_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * A {@code GTlsDatabase} whose methods are {@code implementation}'s (a GObject subclass in the binding's glue):
+     * GIO, and every connection given this database, verify and look up through it. Each call waits at most
+     * {@link #DEFAULT_IMPLEMENTATION_TIMEOUT}; see {@link TlsDatabaseImplementation} for threads and failures.
+     * The implementation is held until GIO lets go of the database (a connection may outlive this wrapper): it
+     * must not hold this wrapper, or neither is ever collected.
+     */
+    public static TlsDatabase implementedBy(TlsDatabaseImplementation implementation) {
+        return implementedBy(implementation, DEFAULT_IMPLEMENTATION_TIMEOUT);
+    }
+
+    /** {@link #implementedBy(TlsDatabaseImplementation)} with each call bounded by {@code timeout}. */
+    public static TlsDatabase implementedBy(TlsDatabaseImplementation implementation, Duration timeout) {
+        Objects.requireNonNull(implementation, "implementation");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        return new TlsDatabase(JavaTlsDatabase.create(implementation, timeout));
+    }
+
+    /**
+     * GIO validating through the JDK's trust machinery: {@code trustManager} decides whether a chain is trusted
+     * ({@code checkServerTrusted} for {@link #PURPOSE_AUTHENTICATE_SERVER}, {@code checkClientTrusted} for
+     * {@link #PURPOSE_AUTHENTICATE_CLIENT}) and GIO's own checks add the identity and the validity periods. A refusal
+     * becomes the precise flag its cause names: {@link TlsCertificateFlags#UNKNOWN_CA} (no path to an anchor),
+     * {@code EXPIRED}, {@code NOT_ACTIVATED}, {@code REVOKED}, {@code INSECURE} (an algorithm constraint), else
+     * {@code GENERIC_ERROR}. Where the JDK is stricter than GnuTLS, the flags say so: the JDK checks the extended
+     * key usage for the purpose (a client certificate checked as a server's gets {@code GENERIC_ERROR}), which
+     * glib-networking's file database does not. The lookups search the trust manager's accepted issuers.
+     */
+    public static TlsDatabase fromTrustManager(X509TrustManager trustManager) {
+        return implementedBy(new TrustManagerDatabase(Objects.requireNonNull(trustManager, "trustManager")));
+    }
+
+    /**
+     * {@link #fromTrustManager} with the JDK's PKIX trust manager over {@code trustStore}'s certificates (as
+     * {@code TrustManagerFactory.getInstance("PKIX").init(trustStore)}); a null store is the JDK's default
+     * ({@code cacerts}, or {@code javax.net.ssl.trustStore}).
+     */
+    public static TlsDatabase fromKeyStore(KeyStore trustStore) throws GeneralSecurityException {
+        TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+        factory.init(trustStore);
+        for (TrustManager tm : factory.getTrustManagers()) {
+            if (tm instanceof X509TrustManager x509) {
+                return fromTrustManager(x509);
+            }
+        }
+        throw new KeyStoreException("no X509TrustManager from PKIX");
     }
 
     /**
@@ -314,11 +374,14 @@ public final class TlsDatabase implements AutoCloseable {
         handle.close();
     }
 
-    /** One async database operation; {@code held} is let go of once GIO is done with the arguments. */
+    /**
+     * One async database operation. It works on a reference of its own (taken now: a closed database throws
+     * here), so closing this wrapper at once does not end it; {@code held} is let go of once GIO is done.
+     */
     private <T> CompletableFuture<T> start(MainContextPump pump, Cancellable cancellable, Held held,
             AsyncOperation.Starter<GTlsDatabase> starter, AsyncOperation.Finisher<GTlsDatabase, T> finisher) {
-        return AsyncOperation.start(MainContextPump.loop(pump), this, handle, Cancellable.core(cancellable), starter,
-                finisher, held::close);
+        return AsyncOperation.start(MainContextPump.loop(pump), this, held.own(handle), Cancellable.core(cancellable),
+                starter, finisher, held::close);
     }
 
     /** A transfer-full certificate, or null with the GError (if any) thrown. */
@@ -351,12 +414,24 @@ public final class TlsDatabase implements AutoCloseable {
 
     /**
      * The native arguments of one operation, each with a reference of its own: a wrapper closed meanwhile by
-     * another thread cannot free them under GIO, also while an async operation waits for the pump.
+     * another thread cannot free them under GIO, also while an async operation waits for the pump. Closed
+     * once, by the thread that ends the operation.
      */
     private static final class Held implements AutoCloseable {
         private final List<Pointer> objects = new ArrayList<>();
         private final List<BytePointer> strings = new ArrayList<>();
         private GByteArray array;
+        private ObjectHandle<GTlsDatabase> database;
+
+        /** The database under a handle of the operation's own, which {@link #close()} closes. */
+        ObjectHandle<GTlsDatabase> own(ObjectHandle<GTlsDatabase> h) {
+            GTlsDatabase db = h.call(p -> {
+                Gio.g_object_ref(p);
+                return p;
+            });
+            database = new ObjectHandle<>(this, db, "TlsDatabase (an operation's reference)");
+            return database;
+        }
 
         <P extends Pointer> P ref(ObjectHandle<P> h) {
             return h.call(p -> {
@@ -400,6 +475,9 @@ public final class TlsDatabase implements AutoCloseable {
             if (array != null) {
                 Gio.g_byte_array_unref(array);
                 array = null;
+            }
+            if (database != null) {
+                database.close(); // after GIO's callback: the operation's lease, if any, is the last user
             }
         }
     }

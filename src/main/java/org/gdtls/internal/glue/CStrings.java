@@ -30,6 +30,17 @@ public final class CStrings {
         }
     }
 
+    /** A g_malloc'ed NUL-terminated UTF-8 copy, for a C caller that g_free's it ({@code transfer full}); null stays 0. */
+    public static long gmalloced(String s) {
+        if (s == null) {
+            return 0;
+        }
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        BytePointer copy = new BytePointer(Gio.g_malloc(bytes.length + 1L)).capacity(bytes.length + 1L);
+        copy.put(bytes).put(bytes.length, (byte) 0);
+        return copy.address();
+    }
+
     /** A NUL-terminated UTF-8 copy for a {@code const gchar*} argument; freed when the returned pointer is. */
     public static BytePointer utf8(String s) {
         return s == null ? null : new BytePointer(s, StandardCharsets.UTF_8);

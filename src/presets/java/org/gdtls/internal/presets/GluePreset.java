@@ -30,6 +30,7 @@ import org.bytedeco.javacpp.tools.InfoMapper;
                         "gdtls_filter.h",
                         "gdtls_peer.h",
                         "gdtls_glue.h",
+                        "gdtls_database.h",
                         "gdtls_version.h",
                 },
                 link = "gdtls-glue"))
