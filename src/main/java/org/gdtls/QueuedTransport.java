@@ -1,8 +1,11 @@
 package org.gdtls;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
+import org.gdtls.internal.datagram.ConditionWaits;
 import org.gdtls.internal.datagram.DatagramBatch;
 import org.gdtls.internal.gen.GDatagramBased;
 import org.gdtls.internal.gen.global.Glue;
@@ -21,9 +24,11 @@ public abstract sealed class QueuedTransport implements DatagramTransport, AutoC
     public static final int DEFAULT_CAPACITY = 256;
 
     final ObjectHandle<GDatagramBased> handle;
+    private final ConditionWaits readiness;
 
     QueuedTransport(GDatagramBased owned, String what) {
         this.handle = new ObjectHandle<>(this, owned, what);
+        this.readiness = new ConditionWaits(handle, failure -> failure, null, () -> false);
     }
 
     static void checkCapacity(int capacity) {
@@ -81,9 +86,39 @@ public abstract sealed class QueuedTransport implements DatagramTransport, AutoC
         }
     }
 
-    /** {@link #shut()} and drops this wrapper's reference; connections over the transport keep theirs. */
+    /**
+     * {@code g_datagram_based_condition_check} on the transport: {@code IN} while a delivered datagram waits in
+     * the queue, and once the transport is {@link #shut} (a receive then returns at once, with
+     * {@link IOErrorEnum#CLOSED} when the queue is empty); {@code OUT} when the shared socket of a
+     * {@link PeerTransport} is writable, always for a {@link CustomTransport}.
+     */
+    @Override
+    @Wraps("g_datagram_based_condition_check")
+    public Set<IOCondition> conditionCheck(Set<IOCondition> conditions) {
+        return readiness.check(conditions);
+    }
+
+    /**
+     * {@code g_datagram_based_condition_wait} on the transport, implemented in the glue as GSocket's
+     * ({@code g_socket_condition_timed_wait}): it sleeps until {@link #deliver} or {@link #shut} (or the shared
+     * socket becoming writable, for {@code OUT}), the timeout or the cancellable, without polling. Closing this
+     * wrapper wakes it with {@link IOErrorEnum#CLOSED}; closing the shared {@link UdpSocket} of a
+     * {@link PeerTransport} does not end a wait for {@code IN} (its datagrams come from {@link #deliver}).
+     */
+    @Override
+    @Wraps("g_datagram_based_condition_wait")
+    public boolean conditionWait(Set<IOCondition> conditions, Duration timeout, Cancellable cancellable)
+            throws GioException {
+        return readiness.await(conditions, timeout, Cancellable.core(cancellable));
+    }
+
+    /**
+     * {@link #shut()} and drops this wrapper's reference; connections over the transport keep theirs. A condition
+     * wait on this wrapper ends with {@link IOErrorEnum#CLOSED}.
+     */
     @Override
     public void close() {
+        readiness.wakeAll(); // first: the shut below would end a wait for IN as "ready"
         try {
             shut();
         } catch (IllegalStateException alreadyClosed) {

@@ -239,6 +239,7 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
      *
      * @throws IllegalStateException once closed
      */
+    @Override
     @Wraps("g_datagram_based_condition_check")
     public Set<IOCondition> conditionCheck(Set<IOCondition> conditions) {
         return readiness.check(conditions);
@@ -252,6 +253,7 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
      * @throws IOErrorException {@link IOErrorEnum#CANCELLED} when {@code cancellable} is cancelled,
      *     {@link IOErrorEnum#CLOSED} if the socket is closed before or during the wait (closing wakes it)
      */
+    @Override
     @Wraps("g_datagram_based_condition_wait")
     public boolean conditionWait(Set<IOCondition> conditions, Duration timeout, Cancellable cancellable)
             throws GioException {
