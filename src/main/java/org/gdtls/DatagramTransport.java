@@ -11,7 +11,7 @@ import java.util.Set;
  *
  * <p>Every transport answers {@code g_datagram_based_condition_check} and {@code g_datagram_based_condition_wait}
  * on its own {@code GDatagramBased}: what a connection over it would see. {@code IN} means a receive on the
- * transport returns without waiting, {@code OUT} that a send does.
+ * transport returns without waiting, {@code OUT} that a send does; each class says what that is for it.
  */
 public sealed interface DatagramTransport permits UdpSocket, FilteredTransport, QueuedTransport {
     /**
@@ -21,7 +21,10 @@ public sealed interface DatagramTransport permits UdpSocket, FilteredTransport, 
      * @throws IllegalArgumentException if {@code conditions} is empty
      * @throws IllegalStateException once this wrapper is closed
      */
-    Set<IOCondition> conditionCheck(Set<IOCondition> conditions);
+    @Wraps("g_datagram_based_condition_check")
+    default Set<IOCondition> conditionCheck(Set<IOCondition> conditions) {
+        return TransportLease.readiness(this).check(conditions);
+    }
 
     /**
      * {@code g_datagram_based_condition_wait} on the transport: true once one of {@code conditions} holds, false
@@ -34,5 +37,9 @@ public sealed interface DatagramTransport permits UdpSocket, FilteredTransport, 
      *     {@link FilteredTransport}) is closed before or during the wait
      * @throws IllegalArgumentException if {@code conditions} is empty
      */
-    boolean conditionWait(Set<IOCondition> conditions, Duration timeout, Cancellable cancellable) throws GioException;
+    @Wraps("g_datagram_based_condition_wait")
+    default boolean conditionWait(Set<IOCondition> conditions, Duration timeout, Cancellable cancellable)
+            throws GioException {
+        return TransportLease.readiness(this).await(conditions, timeout, Cancellable.core(cancellable));
+    }
 }

@@ -1,8 +1,6 @@
 package org.gdtls;
 
-import java.time.Duration;
 import java.util.Objects;
-import java.util.Set;
 
 import org.gdtls.internal.datagram.ConditionWaits;
 
@@ -16,7 +14,9 @@ import org.gdtls.internal.glue.ObjectHandle;
 /**
  * A {@code GDatagramBased} between a DTLS connection and its base transport that asks a {@link DatagramFilter}
  * about every datagram and silently drops the refused ones (the glue's {@code GdtlsFilterDatagram}). Sources,
- * condition checks and waits are the base's. Receives return one datagram per call.
+ * condition checks and waits are the base's: {@link #conditionCheck} reports {@code IN} when a datagram waits
+ * there, even one the filter will drop on receive (a receive after it may then still block). Closing this wrapper,
+ * or the {@link UdpSocket} at the bottom, wakes a {@link #conditionWait}. Receives return one datagram per call.
  *
  * <pre>{@code
  * try (FilteredTransport lossy = FilteredTransport.over(socket, (dir, serial, len) -> !(dir == OUT && serial == 1))) {
@@ -30,7 +30,7 @@ import org.gdtls.internal.glue.ObjectHandle;
 public final class FilteredTransport implements DatagramTransport, AutoCloseable {
     final ObjectHandle<GDatagramBased> handle;
     final DatagramTransport base;
-    private final ConditionWaits readiness;
+    final ConditionWaits readiness;
 
     private FilteredTransport(GDatagramBased owned, DatagramTransport base) {
         this.handle = new ObjectHandle<>(this, owned, "FilteredTransport");
@@ -82,27 +82,6 @@ public final class FilteredTransport implements DatagramTransport, AutoCloseable
         } finally {
             handle.release();
         }
-    }
-
-    /**
-     * {@code g_datagram_based_condition_check} on the filter, which asks its base: {@code IN} when a datagram
-     * waits there, even one the filter will drop on receive (a receive after it may then still block).
-     */
-    @Override
-    @Wraps("g_datagram_based_condition_check")
-    public Set<IOCondition> conditionCheck(Set<IOCondition> conditions) {
-        return readiness.check(conditions);
-    }
-
-    /**
-     * {@code g_datagram_based_condition_wait} on the filter, which waits on its base (see {@link #conditionCheck}
-     * for what {@code IN} means here). Closing this wrapper, or the {@link UdpSocket} at the bottom, wakes it.
-     */
-    @Override
-    @Wraps("g_datagram_based_condition_wait")
-    public boolean conditionWait(Set<IOCondition> conditions, Duration timeout, Cancellable cancellable)
-            throws GioException {
-        return readiness.await(conditions, timeout, Cancellable.core(cancellable));
     }
 
     /**

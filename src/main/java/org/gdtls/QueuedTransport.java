@@ -1,9 +1,7 @@
 package org.gdtls;
 
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.Objects;
-import java.util.Set;
 
 import org.gdtls.internal.datagram.ConditionWaits;
 import org.gdtls.internal.datagram.DatagramBatch;
@@ -17,6 +15,15 @@ import org.gdtls.internal.glue.RawPointer;
  * a connection's receives, timeouts, cancellation and sources wait on its queue as they would on a socket. What
  * differs is where sends go: to one peer of a shared socket ({@link PeerTransport}) or to Java code
  * ({@link CustomTransport}).
+ *
+ * <p>{@link #conditionCheck} reports {@code IN} while a delivered datagram waits in the queue, and once the
+ * transport is {@link #shut} (a receive then returns at once, with {@link IOErrorEnum#CLOSED} when the queue is
+ * empty); {@code OUT} when the shared socket of a {@link PeerTransport} is writable, always for a
+ * {@link CustomTransport}. {@link #conditionWait} is the glue's, written as GSocket's
+ * ({@code g_socket_condition_timed_wait}): it sleeps until {@link #deliver} or {@link #shut} (or the shared socket
+ * becoming writable, for {@code OUT}), the timeout or the cancellable, without polling. Closing this wrapper wakes
+ * it with {@link IOErrorEnum#CLOSED}; closing the shared {@link UdpSocket} of a {@link PeerTransport} does not end
+ * a wait for {@code IN} (its datagrams come from {@link #deliver}).
  */
 public abstract sealed class QueuedTransport implements DatagramTransport, AutoCloseable
         permits PeerTransport, CustomTransport {
@@ -24,7 +31,7 @@ public abstract sealed class QueuedTransport implements DatagramTransport, AutoC
     public static final int DEFAULT_CAPACITY = 256;
 
     final ObjectHandle<GDatagramBased> handle;
-    private final ConditionWaits readiness;
+    final ConditionWaits readiness;
 
     QueuedTransport(GDatagramBased owned, String what) {
         this.handle = new ObjectHandle<>(this, owned, what);
@@ -84,32 +91,6 @@ public abstract sealed class QueuedTransport implements DatagramTransport, AutoC
         } finally {
             handle.release();
         }
-    }
-
-    /**
-     * {@code g_datagram_based_condition_check} on the transport: {@code IN} while a delivered datagram waits in
-     * the queue, and once the transport is {@link #shut} (a receive then returns at once, with
-     * {@link IOErrorEnum#CLOSED} when the queue is empty); {@code OUT} when the shared socket of a
-     * {@link PeerTransport} is writable, always for a {@link CustomTransport}.
-     */
-    @Override
-    @Wraps("g_datagram_based_condition_check")
-    public Set<IOCondition> conditionCheck(Set<IOCondition> conditions) {
-        return readiness.check(conditions);
-    }
-
-    /**
-     * {@code g_datagram_based_condition_wait} on the transport, implemented in the glue as GSocket's
-     * ({@code g_socket_condition_timed_wait}): it sleeps until {@link #deliver} or {@link #shut} (or the shared
-     * socket becoming writable, for {@code OUT}), the timeout or the cancellable, without polling. Closing this
-     * wrapper wakes it with {@link IOErrorEnum#CLOSED}; closing the shared {@link UdpSocket} of a
-     * {@link PeerTransport} does not end a wait for {@code IN} (its datagrams come from {@link #deliver}).
-     */
-    @Override
-    @Wraps("g_datagram_based_condition_wait")
-    public boolean conditionWait(Set<IOCondition> conditions, Duration timeout, Cancellable cancellable)
-            throws GioException {
-        return readiness.await(conditions, timeout, Cancellable.core(cancellable));
     }
 
     /**

@@ -36,6 +36,10 @@ import org.gdtls.internal.glue.RawPointer;
  * A UDP {@code GSocket}, usable as the base socket of a DTLS connection. The DTLS backend sends without an
  * address, so {@link #connect} the socket to its one peer before the handshake.
  *
+ * <p>{@link #conditionCheck} and {@link #conditionWait} are the socket's own ({@code g_socket_condition_check},
+ * {@code g_socket_condition_timed_wait}): {@code IN} when a datagram is queued; closing the socket wakes a wait
+ * with {@link IOErrorEnum#CLOSED}.
+ *
  * <p>Addresses keep their IPv6 scope id both ways: an {@link Inet6Address} with a
  * {@link Inet6Address#getScopeId() scope id} (a link-local {@code fe80::…%2}) becomes a
  * {@code GInetSocketAddress} with that {@code scope-id}, and a sender, local or remote address GIO reports comes
@@ -49,7 +53,7 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
     final ObjectHandle<GSocket> handle;
     /** Set by close() before it pulls the socket from under the calls still inside GIO. */
     private volatile boolean shut;
-    private final ConditionWaits readiness;
+    final ConditionWaits readiness;
 
     private UdpSocket(GSocket owned) {
         this.handle = new ObjectHandle<>(this, owned, "UdpSocket");
@@ -241,34 +245,6 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
         } finally {
             handle.release();
         }
-    }
-
-    /**
-     * {@code g_datagram_based_condition_check} on the socket ({@code g_socket_condition_check}): which of
-     * {@code conditions} hold now, e.g. {@link IOCondition#IN} when a datagram is queued; {@code ERR} and
-     * {@code HUP} may be reported as well.
-     *
-     * @throws IllegalStateException once closed
-     */
-    @Override
-    @Wraps("g_datagram_based_condition_check")
-    public Set<IOCondition> conditionCheck(Set<IOCondition> conditions) {
-        return readiness.check(conditions);
-    }
-
-    /**
-     * {@code g_datagram_based_condition_wait} on the socket ({@code g_socket_condition_timed_wait}): true once one
-     * of {@code conditions} holds, false once {@code timeout} has passed and none does.
-     *
-     * @param timeout null or negative waits without bound (GIO's -1); zero is one {@link #conditionCheck}
-     * @throws IOErrorException {@link IOErrorEnum#CANCELLED} when {@code cancellable} is cancelled,
-     *     {@link IOErrorEnum#CLOSED} if the socket is closed before or during the wait (closing wakes it)
-     */
-    @Override
-    @Wraps("g_datagram_based_condition_wait")
-    public boolean conditionWait(Set<IOCondition> conditions, Duration timeout, Cancellable cancellable)
-            throws GioException {
-        return readiness.await(conditions, timeout, Cancellable.core(cancellable));
     }
 
     /**

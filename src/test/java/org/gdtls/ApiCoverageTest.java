@@ -80,7 +80,7 @@ class ApiCoverageTest {
 
     private static final List<Class<?>> PUBLIC_API = List.of(DtlsConnection.class, DtlsClientConnection.class,
             DtlsServerConnection.class, TlsBackend.class, TlsCertificate.class, TlsDatabase.class, TlsInteraction.class,
-            TlsPassword.class, UdpSocket.class, FilteredTransport.class, PeerTransport.class, CustomTransport.class, QueuedTransport.class, Cancellable.class, MainContextPump.class);
+            TlsPassword.class, DatagramTransport.class, UdpSocket.class, FilteredTransport.class, PeerTransport.class, CustomTransport.class, QueuedTransport.class, Cancellable.class, MainContextPump.class);
 
     @Test
     void everyFunctionAndPropertyIsBoundAndTestedOrListed() throws Exception {

@@ -93,8 +93,33 @@ class TransportConditionWaitTest {
         }
     }
 
-    /** A PeerTransport for a JDK socket's address on a shared UDP socket; arrivals are delivered. */
-    private static final class PeerRig implements Rig {
+    /** A queued transport: arrivals are delivered, and consumed by a receive through GIO. */
+    private abstract static class QueuedRig implements Rig {
+        abstract QueuedTransport queued();
+
+        @Override
+        public DatagramTransport transport() {
+            return queued();
+        }
+
+        @Override
+        public void arrive() {
+            assertTrue(queued().deliver(ByteBuffer.wrap(new byte[] {7})));
+        }
+
+        @Override
+        public void consume() throws Exception {
+            receiveNatively(queued().handle);
+        }
+
+        @Override
+        public void closeTransport() {
+            queued().close();
+        }
+    }
+
+    /** A PeerTransport for a JDK socket's address on a shared UDP socket. */
+    private static final class PeerRig extends QueuedRig {
         final UdpSocket shared = UdpSocket.bind(LOOPBACK);
         final DatagramSocket remote = new DatagramSocket(0, InetAddress.getLoopbackAddress());
         final PeerTransport peer = PeerTransport.create(shared, (InetSocketAddress) remote.getLocalSocketAddress());
@@ -102,23 +127,8 @@ class TransportConditionWaitTest {
         PeerRig() throws Exception {}
 
         @Override
-        public DatagramTransport transport() {
+        QueuedTransport queued() {
             return peer;
-        }
-
-        @Override
-        public void arrive() {
-            assertTrue(peer.deliver(ByteBuffer.wrap(new byte[] {7})));
-        }
-
-        @Override
-        public void consume() throws Exception {
-            receiveNatively(peer.handle);
-        }
-
-        @Override
-        public void closeTransport() {
-            peer.close();
         }
 
         @Override
@@ -129,28 +139,13 @@ class TransportConditionWaitTest {
         }
     }
 
-    /** A CustomTransport whose sends go nowhere; arrivals are delivered. */
-    private static final class CustomRig implements Rig {
+    /** A CustomTransport whose sends go nowhere. */
+    private static final class CustomRig extends QueuedRig {
         final CustomTransport custom = CustomTransport.create(datagram -> { });
 
         @Override
-        public DatagramTransport transport() {
+        QueuedTransport queued() {
             return custom;
-        }
-
-        @Override
-        public void arrive() {
-            assertTrue(custom.deliver(ByteBuffer.wrap(new byte[] {7})));
-        }
-
-        @Override
-        public void consume() throws Exception {
-            receiveNatively(custom.handle);
-        }
-
-        @Override
-        public void closeTransport() {
-            custom.close();
         }
 
         @Override
