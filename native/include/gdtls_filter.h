@@ -25,7 +25,8 @@ typedef int (*GdtlsDatagramFilterFunc)(int direction, gint64 serial, gint64 size
 
 /*
  * A new GdtlsFilterDatagram over `base` (it takes a reference). `destroy` is called with `user_data` when the
- * object is finalized. Sources, condition checks and waits are the base's. Returns a new reference.
+ * object is finalized. Sources, condition checks and waits are the base's: G_IO_IN also for a datagram the filter
+ * will drop on receive (the predicate is asked only then, so serials follow receives). Returns a new reference.
  */
 GDatagramBased *gdtls_filter_datagram_new(GDatagramBased *base, GdtlsDatagramFilterFunc filter,
                                           gpointer user_data, GDestroyNotify destroy);

@@ -4,8 +4,10 @@
  *  - to one remote peer of a shared, unconnected GSocket (so one UDP port can serve many DTLS peers: the
  *    application reads the socket itself and demultiplexes by sender), or
  *  - to a send function (DTLS over any carrier the application has: an ICE stack, a tunnel, memory).
- * Timeouts, cancellation, sources and condition waits are implemented here, as GSocket does them. Plain GIO,
- * no JNI.
+ * Timeouts, cancellation, sources and condition waits are implemented here, as GSocket does them: G_IO_IN while a
+ * datagram is queued or the transport is shut, G_IO_OUT when the shared socket is writable (always with a send
+ * function); a condition wait sleeps until a delivery, the shut, the timeout (0: TIMED_OUT at once, as GSocket) or
+ * the cancellable (CANCELLED first if it already is, as GSocket). Plain GIO, no JNI.
  */
 #ifndef GDTLS_PEER_H
 #define GDTLS_PEER_H

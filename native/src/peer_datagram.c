@@ -1,5 +1,6 @@
 /* GdtlsPeerDatagram (gdtls_peer.h): receives pop a queue the application fills; sends go to one peer of a shared
- * GSocket or to a send function. Readers wait on a GCond; sources are woken with ready-time 0. */
+ * GSocket or to a send function. Readers wait on a GCond; sources are woken with ready-time 0; a condition wait
+ * that also needs the shared socket writable polls the socket with a cancellable that a delivery cancels. */
 #include "gdtls_peer.h"
 
 #include <string.h>
@@ -18,6 +19,7 @@ typedef struct {
   gboolean shut;
   guint64 dropped;
   GSList *sources;    /* PeerSource* alive, to wake on delivery */
+  GSList *wakes;      /* GCancellable* of condition waits polling the shared socket, cancelled on delivery */
 } GdtlsPeerDatagram;
 
 typedef struct {
@@ -49,6 +51,9 @@ static void wake_locked(GdtlsPeerDatagram *self)
   g_cond_broadcast(&self->changed);
   for (GSList *l = self->sources; l != NULL; l = l->next)
     g_source_set_ready_time(l->data, 0);
+  /* No handler is connected to these: cancelling one only writes its wakeup fd, so it is safe under the lock. */
+  for (GSList *l = self->wakes; l != NULL; l = l->next)
+    g_cancellable_cancel(l->data);
 }
 
 static void on_waiter_cancelled(GCancellable *cancellable, gpointer data)
@@ -60,23 +65,25 @@ static void on_waiter_cancelled(GCancellable *cancellable, gpointer data)
 }
 
 /*
- * Waits (lock held) until a datagram is queued or the transport is shut, as GIO's timeout argument says:
- * -1 blocks, 0 fails with WOULD_BLOCK, otherwise TIMED_OUT after that many microseconds.
+ * Waits (lock held) until ready_locked(condition) reports something, as GIO's timeout argument says: -1 blocks,
+ * 0 fails at once with `zero_code`, otherwise TIMED_OUT after that many microseconds. The cancellable is checked
+ * while nothing is ready (its handler broadcasts `changed`, see wait_until_ready).
  */
-static gboolean wait_readable_locked(GdtlsPeerDatagram *self, gint64 timeout, GCancellable *cancellable,
-                                     GError **error)
+static gboolean wait_until_ready_locked(GdtlsPeerDatagram *self, GIOCondition condition, gint64 timeout,
+                                        GIOErrorEnum zero_code, GCancellable *cancellable, GError **error)
 {
   gint64 deadline = timeout > 0 ? g_get_monotonic_time() + timeout : 0;
-  while (self->queue.length == 0 && !self->shut) {
+  while (ready_locked(self, condition) == 0) {
     if (g_cancellable_set_error_if_cancelled(cancellable, error))
       return FALSE;
     if (timeout == 0) {
-      g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "Operation would block");
+      g_set_error_literal(error, G_IO_ERROR, zero_code,
+                          zero_code == G_IO_ERROR_WOULD_BLOCK ? "Operation would block" : "Socket I/O timed out");
       return FALSE;
     }
     if (timeout < 0)
       g_cond_wait(&self->changed, &self->lock);
-    else if (!g_cond_wait_until(&self->changed, &self->lock, deadline) && self->queue.length == 0 && !self->shut) {
+    else if (!g_cond_wait_until(&self->changed, &self->lock, deadline) && ready_locked(self, condition) == 0) {
       g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "Socket I/O timed out");
       return FALSE;
     }
@@ -84,18 +91,25 @@ static gboolean wait_readable_locked(GdtlsPeerDatagram *self, gint64 timeout, GC
   return TRUE;
 }
 
-/* wait_readable_locked with the lock taken, and the cancellable able to wake the wait. */
-static gboolean wait_readable(GdtlsPeerDatagram *self, gint64 timeout, GCancellable *cancellable, GError **error)
+/* wait_until_ready_locked with the lock taken, and the cancellable able to wake the wait. */
+static gboolean wait_until_ready(GdtlsPeerDatagram *self, GIOCondition condition, gint64 timeout,
+                                 GIOErrorEnum zero_code, GCancellable *cancellable, GError **error)
 {
   /* Connected before taking the lock: g_cancellable_connect runs the handler at once if already cancelled. */
   gulong handler = cancellable != NULL && timeout != 0
       ? g_cancellable_connect(cancellable, G_CALLBACK(on_waiter_cancelled), self, NULL) : 0;
   g_mutex_lock(&self->lock);
-  gboolean ok = wait_readable_locked(self, timeout, cancellable, error);
+  gboolean ok = wait_until_ready_locked(self, condition, timeout, zero_code, cancellable, error);
   g_mutex_unlock(&self->lock);
   if (handler != 0)
     g_cancellable_disconnect(cancellable, handler);
   return ok;
+}
+
+/* A receive waits for a datagram or the shut; with timeout 0 it fails with WOULD_BLOCK, as a socket's receive. */
+static gboolean wait_readable(GdtlsPeerDatagram *self, gint64 timeout, GCancellable *cancellable, GError **error)
+{
+  return wait_until_ready(self, G_IO_IN, timeout, G_IO_ERROR_WOULD_BLOCK, cancellable, error);
 }
 
 /* ---- GDatagramBased ---- */
@@ -288,18 +302,77 @@ static GIOCondition peer_condition_check(GDatagramBased *datagram_based, GIOCond
   return ready;
 }
 
+static void on_caller_cancelled(GCancellable *cancellable, gpointer wake)
+{
+  g_cancellable_cancel(wake);
+}
+
+/*
+ * A condition wait for the queue (G_IO_IN) or the shared socket's writability (G_IO_OUT) at once:
+ * g_socket_condition_timed_wait on G_IO_OUT with a cancellable of its own, which a delivery or the shut cancels
+ * (wake_locked), and so does the caller's cancellable; after such a wake the condition is checked again. Each
+ * round sleeps in the socket's poll(2): no busy loop.
+ */
+static gboolean wait_queue_or_socket(GdtlsPeerDatagram *self, GIOCondition condition, gint64 timeout,
+                                     GCancellable *cancellable, GError **error)
+{
+  gint64 deadline = timeout > 0 ? g_get_monotonic_time() + timeout : 0;
+  for (;;) {
+    GCancellable *wake = g_cancellable_new();
+    g_mutex_lock(&self->lock);
+    gboolean ready = ready_locked(self, condition) != 0;
+    if (!ready)
+      self->wakes = g_slist_prepend(self->wakes, wake);
+    g_mutex_unlock(&self->lock);
+    if (ready) {
+      g_object_unref(wake);
+      return TRUE;
+    }
+    gint64 left = timeout <= 0 ? timeout : MAX(deadline - g_get_monotonic_time(), 0);
+    gulong handler = cancellable != NULL
+        ? g_cancellable_connect(cancellable, G_CALLBACK(on_caller_cancelled), wake, NULL) : 0;
+    GError *local = NULL;
+    gboolean writable = g_socket_condition_timed_wait(self->socket, G_IO_OUT, left, wake, &local);
+    if (handler != 0)
+      g_cancellable_disconnect(cancellable, handler);
+    g_mutex_lock(&self->lock);
+    self->wakes = g_slist_remove(self->wakes, wake);
+    g_mutex_unlock(&self->lock);
+    g_object_unref(wake);
+    if (writable)
+      return TRUE;
+    if (g_error_matches(local, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+      g_error_free(local);
+      if (g_cancellable_set_error_if_cancelled(cancellable, error))
+        return FALSE;
+      continue; /* woken by a delivery or the shut: check again */
+    }
+    if (g_error_matches(local, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)
+        && peer_condition_check(G_DATAGRAM_BASED(self), condition) != 0) {
+      g_error_free(local);
+      return TRUE;
+    }
+    g_propagate_error(error, local);
+    return FALSE;
+  }
+}
+
+/*
+ * As GSocket's g_socket_condition_timed_wait: CANCELLED if the cancellable already is, even when the condition
+ * holds; TRUE once it holds; TIMED_OUT when the timeout passes first (0: at once). G_IO_IN is this transport's
+ * queue (or its shut); G_IO_OUT is the shared socket's writability, or always true for a send function.
+ */
 static gboolean peer_condition_wait(GDatagramBased *datagram_based, GIOCondition condition, gint64 timeout,
                                     GCancellable *cancellable, GError **error)
 {
   GdtlsPeerDatagram *self = SELF(datagram_based);
-  if (!(condition & G_IO_IN)) { /* only writability: the socket's, or always for a send function */
-    if (self->socket == NULL)
-      return !g_cancellable_set_error_if_cancelled(cancellable, error);
+  if (g_cancellable_set_error_if_cancelled(cancellable, error))
+    return FALSE;
+  if (self->socket == NULL || !(condition & G_IO_OUT))
+    return wait_until_ready(self, condition, timeout, G_IO_ERROR_TIMED_OUT, cancellable, error);
+  if (!(condition & G_IO_IN)) /* only the shared socket's writability */
     return g_socket_condition_timed_wait(self->socket, condition, timeout, cancellable, error);
-  }
-  if (peer_condition_check(datagram_based, condition) != 0)
-    return TRUE;
-  return wait_readable(self, timeout, cancellable, error);
+  return wait_queue_or_socket(self, condition, timeout, cancellable, error);
 }
 
 static void gdtls_peer_datagram_iface_init(GDatagramBasedInterface *iface)

@@ -2,6 +2,8 @@ package org.gdtls;
 
 import java.util.Objects;
 
+import org.gdtls.internal.datagram.ConditionWaits;
+
 import org.gdtls.internal.gen.GDatagramBased;
 import org.gdtls.internal.gen.global.Glue;
 import org.gdtls.internal.glue.CallbackDispatcher;
@@ -11,8 +13,10 @@ import org.gdtls.internal.glue.ObjectHandle;
 
 /**
  * A {@code GDatagramBased} between a DTLS connection and its base transport that asks a {@link DatagramFilter}
- * about every datagram and silently drops the refused ones (the glue's {@code GdtlsFilterDatagram}). Sources and
- * waits are the base's. Receives return one datagram per call.
+ * about every datagram and silently drops the refused ones (the glue's {@code GdtlsFilterDatagram}). Sources,
+ * condition checks and waits are the base's: {@link #conditionCheck} reports {@code IN} when a datagram waits
+ * there, even one the filter will drop on receive (a receive after it may then still block). Closing this wrapper,
+ * or the {@link UdpSocket} at the bottom, wakes a {@link #conditionWait}. Receives return one datagram per call.
  *
  * <pre>{@code
  * try (FilteredTransport lossy = FilteredTransport.over(socket, (dir, serial, len) -> !(dir == OUT && serial == 1))) {
@@ -26,10 +30,13 @@ import org.gdtls.internal.glue.ObjectHandle;
 public final class FilteredTransport implements DatagramTransport, AutoCloseable {
     final ObjectHandle<GDatagramBased> handle;
     final DatagramTransport base;
+    final ConditionWaits readiness;
 
     private FilteredTransport(GDatagramBased owned, DatagramTransport base) {
         this.handle = new ObjectHandle<>(this, owned, "FilteredTransport");
         this.base = base;
+        this.readiness = new ConditionWaits(handle, failure -> TransportLease.closedIfShut(base, failure), null,
+                () -> TransportLease.isShut(base));
     }
 
     /** Wraps {@code base} (which stays open and owned by the caller); {@code filter} decides per datagram. */
@@ -77,9 +84,13 @@ public final class FilteredTransport implements DatagramTransport, AutoCloseable
         }
     }
 
-    /** Drops this wrapper's reference; connections over this transport keep theirs. The base stays open. */
+    /**
+     * Drops this wrapper's reference; connections over this transport keep theirs. The base stays open. A
+     * condition wait on this wrapper ends with {@link IOErrorEnum#CLOSED}.
+     */
     @Override
     public void close() {
+        readiness.wakeAll();
         handle.close();
     }
 

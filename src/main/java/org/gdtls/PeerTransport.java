@@ -36,9 +36,11 @@ public final class PeerTransport extends QueuedTransport {
 
     /**
      * A transport for {@code peer} over {@code shared}, queueing at most {@code capacity} incoming datagrams. The
-     * socket stays the caller's; the transport keeps its GObject alive.
+     * socket stays the caller's; the transport keeps its GObject alive. An IPv6 {@code peer}'s scope id is kept
+     * (see {@link UdpSocket}), so a link-local sender returned by {@link UdpSocket#receiveFrom} is answered on its
+     * own link.
      */
-    @Wraps("gdtls_peer_datagram_new")
+    @Wraps({"gdtls_peer_datagram_new", "g_inet_socket_address_new_from_string"})
     public static PeerTransport create(UdpSocket shared, InetSocketAddress peer, int capacity) {
         Objects.requireNonNull(shared, "shared");
         Objects.requireNonNull(peer, "peer");

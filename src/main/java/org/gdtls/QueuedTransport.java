@@ -3,6 +3,7 @@ package org.gdtls;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
+import org.gdtls.internal.datagram.ConditionWaits;
 import org.gdtls.internal.datagram.DatagramBatch;
 import org.gdtls.internal.gen.GDatagramBased;
 import org.gdtls.internal.gen.global.Glue;
@@ -14,6 +15,15 @@ import org.gdtls.internal.glue.RawPointer;
  * a connection's receives, timeouts, cancellation and sources wait on its queue as they would on a socket. What
  * differs is where sends go: to one peer of a shared socket ({@link PeerTransport}) or to Java code
  * ({@link CustomTransport}).
+ *
+ * <p>{@link #conditionCheck} reports {@code IN} while a delivered datagram waits in the queue, and once the
+ * transport is {@link #shut} (a receive then returns at once, with {@link IOErrorEnum#CLOSED} when the queue is
+ * empty); {@code OUT} when the shared socket of a {@link PeerTransport} is writable, always for a
+ * {@link CustomTransport}. {@link #conditionWait} is the glue's, written as GSocket's
+ * ({@code g_socket_condition_timed_wait}): it sleeps until {@link #deliver} or {@link #shut} (or the shared socket
+ * becoming writable, for {@code OUT}), the timeout or the cancellable, without polling. Closing this wrapper wakes
+ * it with {@link IOErrorEnum#CLOSED}; closing the shared {@link UdpSocket} of a {@link PeerTransport} does not end
+ * a wait for {@code IN} (its datagrams come from {@link #deliver}).
  */
 public abstract sealed class QueuedTransport implements DatagramTransport, AutoCloseable
         permits PeerTransport, CustomTransport {
@@ -21,9 +31,11 @@ public abstract sealed class QueuedTransport implements DatagramTransport, AutoC
     public static final int DEFAULT_CAPACITY = 256;
 
     final ObjectHandle<GDatagramBased> handle;
+    final ConditionWaits readiness;
 
     QueuedTransport(GDatagramBased owned, String what) {
         this.handle = new ObjectHandle<>(this, owned, what);
+        this.readiness = new ConditionWaits(handle, failure -> failure, null, () -> false);
     }
 
     static void checkCapacity(int capacity) {
@@ -81,9 +93,13 @@ public abstract sealed class QueuedTransport implements DatagramTransport, AutoC
         }
     }
 
-    /** {@link #shut()} and drops this wrapper's reference; connections over the transport keep theirs. */
+    /**
+     * {@link #shut()} and drops this wrapper's reference; connections over the transport keep theirs. A condition
+     * wait on this wrapper ends with {@link IOErrorEnum#CLOSED}.
+     */
     @Override
     public void close() {
+        readiness.wakeAll(); // first: the shut below would end a wait for IN as "ready"
         try {
             shut();
         } catch (IllegalStateException alreadyClosed) {

@@ -1,5 +1,6 @@
 package org.gdtls;
 
+import org.gdtls.internal.datagram.ConditionWaits;
 import org.gdtls.internal.gen.GDatagramBased;
 import org.gdtls.internal.glue.ObjectHandle;
 
@@ -15,6 +16,17 @@ final class TransportLease {
             return queued.handle;
         }
         return ((FilteredTransport) transport).handle;
+    }
+
+    /** The condition checks and waits of {@code transport} (see {@link DatagramTransport#conditionWait}). */
+    static ConditionWaits readiness(DatagramTransport transport) {
+        if (transport instanceof UdpSocket socket) {
+            return socket.readiness;
+        }
+        if (transport instanceof QueuedTransport queued) {
+            return queued.readiness;
+        }
+        return ((FilteredTransport) transport).readiness;
     }
 
     /** Starts a native call on the transport; pair with {@link #release} in finally. */

@@ -1,5 +1,6 @@
 package org.gdtls;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -17,6 +18,7 @@ import org.gdtls.internal.datagram.ConditionWaits;
 import org.gdtls.internal.datagram.DatagramBatch;
 import org.gdtls.internal.gen.GCancellable;
 import org.gdtls.internal.gen.GDatagramBased;
+import org.gdtls.internal.gen.GInetAddress;
 import org.gdtls.internal.gen.GInetSocketAddress;
 import org.gdtls.internal.gen.GInputMessage;
 import org.gdtls.internal.gen.GInputVector;
@@ -33,12 +35,25 @@ import org.gdtls.internal.glue.RawPointer;
 /**
  * A UDP {@code GSocket}, usable as the base socket of a DTLS connection. The DTLS backend sends without an
  * address, so {@link #connect} the socket to its one peer before the handshake.
+ *
+ * <p>{@link #conditionCheck} and {@link #conditionWait} are the socket's own ({@code g_socket_condition_check},
+ * {@code g_socket_condition_timed_wait}): {@code IN} when a datagram is queued; closing the socket wakes a wait
+ * with {@link IOErrorEnum#CLOSED}.
+ *
+ * <p>Addresses keep their IPv6 scope id both ways: an {@link Inet6Address} with a
+ * {@link Inet6Address#getScopeId() scope id} (a link-local {@code fe80::…%2}) becomes a
+ * {@code GInetSocketAddress} with that {@code scope-id}, and a sender, local or remote address GIO reports comes
+ * back as an {@link Inet6Address} with the {@code GInetSocketAddress}'s scope id
+ * ({@code g_inet_socket_address_get_scope_id}, GLib 2.32). This works alike on every GLib the binding supports: the
+ * scope id GLib 2.86 adds to {@code GInetAddress} itself ({@code g_inet_address_get_scope_id}) is not needed. The
+ * IPv6 flow label ({@code flowinfo}) has no place in {@link InetSocketAddress}: it is 0 on the way to GIO and
+ * dropped on the way back.
  */
 public final class UdpSocket implements DatagramTransport, AutoCloseable {
     final ObjectHandle<GSocket> handle;
     /** Set by close() before it pulls the socket from under the calls still inside GIO. */
     private volatile boolean shut;
-    private final ConditionWaits readiness;
+    final ConditionWaits readiness;
 
     private UdpSocket(GSocket owned) {
         this.handle = new ObjectHandle<>(this, owned, "UdpSocket");
@@ -70,7 +85,7 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
     }
 
     /** {@link #open} (family of the address) then {@code g_socket_bind}; port 0 picks a free port. */
-    @Wraps("g_socket_bind")
+    @Wraps({"g_socket_bind", "g_inet_socket_address_new_from_string"})
     public static UdpSocket bind(InetSocketAddress local) throws GioException {
         Objects.requireNonNull(local, "local");
         UdpSocket udp = open(literal(local).getAddress().length == 4
@@ -96,7 +111,7 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
     }
 
     /** {@code g_socket_connect}: fixes the peer; datagrams from other addresses are dropped by the kernel. */
-    @Wraps("g_socket_connect")
+    @Wraps({"g_socket_connect", "g_inet_socket_address_new_from_string"})
     public void connect(InetSocketAddress remote) throws GioException {
         Objects.requireNonNull(remote, "remote");
         GSocket socket = handle.acquire();
@@ -110,7 +125,7 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
     }
 
     /** {@code g_socket_get_local_address}. */
-    @Wraps("g_socket_get_local_address")
+    @Wraps({"g_socket_get_local_address", "g_inet_socket_address_get_scope_id"})
     public InetSocketAddress localAddress() throws GioException {
         GSocket socket = handle.acquire();
         try {
@@ -124,7 +139,7 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
     }
 
     /** {@code g_socket_get_remote_address}: fails with {@code NOT_CONNECTED} before {@link #connect}. */
-    @Wraps("g_socket_get_remote_address")
+    @Wraps({"g_socket_get_remote_address", "g_inet_socket_address_get_scope_id"})
     public InetSocketAddress remoteAddress() throws GioException {
         GSocket socket = handle.acquire();
         try {
@@ -146,7 +161,7 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
      * @param timeout null waits for ever; otherwise fails with {@link IOErrorEnum#TIMED_OUT} ({@link Duration#ZERO}:
      *     {@link IOErrorEnum#WOULD_BLOCK} unless one is already queued)
      */
-    @Wraps("g_datagram_based_receive_messages")
+    @Wraps({"g_datagram_based_receive_messages", "g_inet_socket_address_get_scope_id"})
     public InetSocketAddress peekSender(Duration timeout, Cancellable cancellable) throws GioException {
         try (BytePointer one = new BytePointer(1)) {
             return receiveOne(one.address(), 1, Gio.G_SOCKET_MSG_PEEK, timeout, cancellable, null);
@@ -162,7 +177,7 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
      * @param timeout null waits for ever; otherwise fails with {@link IOErrorEnum#TIMED_OUT} ({@link Duration#ZERO}:
      *     {@link IOErrorEnum#WOULD_BLOCK} unless one is already queued)
      */
-    @Wraps("g_datagram_based_receive_messages")
+    @Wraps({"g_datagram_based_receive_messages", "g_inet_socket_address_get_scope_id"})
     public InetSocketAddress receiveFrom(ByteBuffer buffer, Duration timeout, Cancellable cancellable)
             throws GioException {
         Objects.requireNonNull(buffer, "buffer");
@@ -230,32 +245,6 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
         } finally {
             handle.release();
         }
-    }
-
-    /**
-     * {@code g_datagram_based_condition_check} on the socket ({@code g_socket_condition_check}): which of
-     * {@code conditions} hold now, e.g. {@link IOCondition#IN} when a datagram is queued; {@code ERR} and
-     * {@code HUP} may be reported as well.
-     *
-     * @throws IllegalStateException once closed
-     */
-    @Wraps("g_datagram_based_condition_check")
-    public Set<IOCondition> conditionCheck(Set<IOCondition> conditions) {
-        return readiness.check(conditions);
-    }
-
-    /**
-     * {@code g_datagram_based_condition_wait} on the socket ({@code g_socket_condition_timed_wait}): true once one
-     * of {@code conditions} holds, false once {@code timeout} has passed and none does.
-     *
-     * @param timeout null or negative waits without bound (GIO's -1); zero is one {@link #conditionCheck}
-     * @throws IOErrorException {@link IOErrorEnum#CANCELLED} when {@code cancellable} is cancelled,
-     *     {@link IOErrorEnum#CLOSED} if the socket is closed before or during the wait (closing wakes it)
-     */
-    @Wraps("g_datagram_based_condition_wait")
-    public boolean conditionWait(Set<IOCondition> conditions, Duration timeout, Cancellable cancellable)
-            throws GioException {
-        return readiness.await(conditions, timeout, Cancellable.core(cancellable));
     }
 
     /**
@@ -328,8 +317,18 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
             this.pointer = pointer;
         }
 
+        /**
+         * {@code g_inet_socket_address_new_from_string}: for IPv6 with the numeric scope id appended
+         * ({@code fe80::1%2}), which GLib parses (with {@code getaddrinfo}) into the address's {@code scope-id}.
+         */
         static GSocketAddressRef of(InetSocketAddress address) {
-            String ip = literal(address).getHostAddress();
+            InetAddress literal = literal(address);
+            String ip = literal.getHostAddress();
+            if (literal instanceof Inet6Address v6) {
+                int percent = ip.indexOf('%'); // Java may name the interface (%eth0): GLib gets the number
+                ip = (percent < 0 ? ip : ip.substring(0, percent))
+                        + (v6.getScopeId() != 0 ? "%" + Integer.toUnsignedString(v6.getScopeId()) : "");
+            }
             try (BytePointer s = CStrings.utf8(ip)) {
                 GSocketAddress p = Gio.g_inet_socket_address_new_from_string(s, address.getPort());
                 if (p == null || p.isNull()) {
@@ -339,15 +338,25 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
             }
         }
 
-        /** Converts an owned GSocketAddress (transfer full) and unrefs it. */
+        /**
+         * Converts an owned GSocketAddress (transfer full) and unrefs it: the address from its bytes, and for IPv6
+         * the scope id ({@code g_inet_socket_address_get_scope_id}); the flow label is dropped.
+         */
         static InetSocketAddress adopt(GSocketAddress address) {
             try (GSocketAddressRef ref = new GSocketAddressRef(address)) {
                 GInetSocketAddress inet = new GInetSocketAddress(address);
-                String ip = CStrings.owned(Gio.g_inet_address_to_string(Gio.g_inet_socket_address_get_address(inet)));
+                GInetAddress ip = Gio.g_inet_socket_address_get_address(inet); // transfer none
+                int size = (int) Gio.g_inet_address_get_native_size(ip);
+                byte[] bytes = new byte[size];
+                Gio.g_inet_address_to_bytes(ip).get(bytes); // transfer none, 4 or 16 bytes
                 int port = Short.toUnsignedInt(Gio.g_inet_socket_address_get_port(inet));
-                return new InetSocketAddress(InetAddress.getByName(ip), port);
+                int scope = Gio.g_inet_address_get_family(ip) == Gio.G_SOCKET_FAMILY_IPV6
+                        ? Gio.g_inet_socket_address_get_scope_id(inet) : 0;
+                InetAddress java = scope != 0 ? Inet6Address.getByAddress(null, bytes, scope)
+                        : InetAddress.getByAddress(bytes);
+                return new InetSocketAddress(java, port);
             } catch (UnknownHostException e) {
-                throw new IllegalStateException("GIO returned an unparsable address", e);
+                throw new IllegalStateException("GIO returned an address Java cannot hold", e);
             }
         }
 

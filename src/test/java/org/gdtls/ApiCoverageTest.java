@@ -72,8 +72,10 @@ class ApiCoverageTest {
             "GDtlsClientConnection:validation-flags", "GDtlsServerConnection:authentication-mode");
 
     private static final List<Class<?>> PUBLIC_API = List.of(DtlsConnection.class, DtlsClientConnection.class,
-            DtlsServerConnection.class, TlsBackend.class, TlsCertificate.class, TlsDatabase.class, TlsDatabaseImplementation.class, TlsInteraction.class,
-            TlsPassword.class, UdpSocket.class, FilteredTransport.class, PeerTransport.class, CustomTransport.class, QueuedTransport.class, Cancellable.class, MainContextPump.class);
+            DtlsServerConnection.class, TlsBackend.class, TlsCertificate.class, TlsDatabase.class,
+            TlsDatabaseImplementation.class, TlsInteraction.class, TlsPassword.class, DatagramTransport.class,
+            UdpSocket.class, FilteredTransport.class, PeerTransport.class, CustomTransport.class, QueuedTransport.class,
+            Cancellable.class, MainContextPump.class);
 
     @Test
     void everyFunctionAndPropertyIsBoundAndTestedOrListed() throws Exception {
