@@ -52,6 +52,13 @@ gulong gdtls_signal_connect(gpointer instance, const char *detailed_signal, int 
 GTlsInteraction *gdtls_interaction_new(gint64 handle);
 
 /*
+ * g_tls_password_set_value_full() with a copy of `value` (plus a NUL) whose destroy notify wipes it
+ * (explicit_bzero) before freeing it, so the secret does not linger in freed memory once GIO replaces the value
+ * or finalizes the password. (g_tls_password_set_value frees its copy unwiped.)
+ */
+void gdtls_password_set_value_wiped(GTlsPassword *password, const guint8 *value, gsize length);
+
+/*
  * The GAsyncReadyCallback to pass to any g_*_async function, with the Java registry handle as user data.
  * It calls Java once (GDTLS_CALLBACK_ASYNC_READY); Java drops the handle then (async callbacks have no destroy
  * notify). Returned as a plain pointer because the generated layer passes callbacks as pointers.
