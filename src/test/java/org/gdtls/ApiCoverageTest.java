@@ -58,11 +58,6 @@ class ApiCoverageTest {
                 "lookup_certificates_issued_by_finish", "verify_chain", "verify_chain_async", "verify_chain_finish")) {
             gaps.put("g_tls_database_" + f, "issue 14, item 2");
         }
-        for (String f : List.of("ask_password", "ask_password_async", "ask_password_finish",
-                "invoke_request_certificate", "request_certificate", "request_certificate_async",
-                "request_certificate_finish")) {
-            gaps.put("g_tls_interaction_" + f, "issue 14, item 5");
-        }
         return gaps;
     }
 
@@ -78,7 +73,7 @@ class ApiCoverageTest {
             "GDtlsClientConnection:validation-flags", "GDtlsServerConnection:authentication-mode");
 
     private static final List<Class<?>> PUBLIC_API = List.of(DtlsConnection.class, DtlsClientConnection.class,
-            DtlsServerConnection.class, TlsBackend.class, TlsCertificate.class, TlsDatabase.class, TlsInteraction.class,
+            DtlsServerConnection.class, TlsBackend.class, TlsCertificate.class, TlsDatabase.class, TlsInteraction.class, AsyncTlsInteraction.class,
             TlsPassword.class, UdpSocket.class, FilteredTransport.class, PeerTransport.class, CustomTransport.class, QueuedTransport.class, Cancellable.class, MainContextPump.class);
 
     @Test
