@@ -4,6 +4,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 
 import org.bytedeco.javacpp.PointerPointer;
 import org.gdtls.internal.gen.GError;
@@ -56,31 +57,29 @@ final class InteractionRequest {
         try {
             if (password) {
                 r.password = TlsPassword.borrow(new GTlsPassword(new RawPointer(argument)));
-                CompletableFuture<TlsInteractionResult> f = interaction.askPasswordAsync(r.password);
-                r.given = f;
-                if (f == null) {
-                    r.answer(TlsInteractionResult.UNHANDLED, null);
-                } else {
-                    f.whenComplete((result, failure) -> r.answer(result, failure));
-                }
+                r.await(interaction.askPasswordAsync(r.password), r::answer);
             } else {
                 r.connection = DtlsConnection.live(argument);
                 if (r.connection == null) {
                     r.answer(TlsInteractionResult.UNHANDLED, null); // not a connection of this binding
                 } else {
-                    CompletableFuture<TlsCertificate> f = interaction.requestCertificateAsync(r.connection);
-                    r.given = f;
-                    if (f == null) {
-                        r.answer(TlsInteractionResult.UNHANDLED, null);
-                    } else {
-                        f.whenComplete((certificate, failure) -> r.answerCertificate(certificate, failure));
-                    }
+                    r.await(interaction.requestCertificateAsync(r.connection), r::answerCertificate);
                 }
             }
         } catch (Throwable t) {
             r.answer(null, t);
         }
         return r.registryHandle;
+    }
+
+    /** Answers when {@code given} completes (a null future: UNHANDLED at once). */
+    private <T> void await(CompletableFuture<T> f, BiConsumer<T, Throwable> onComplete) {
+        given = f;
+        if (f == null) {
+            answer(TlsInteractionResult.UNHANDLED, null);
+        } else {
+            f.whenComplete(onComplete);
+        }
     }
 
     private void answerCertificate(TlsCertificate certificate, Throwable failure) {

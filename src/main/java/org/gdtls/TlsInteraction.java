@@ -6,9 +6,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.bytedeco.javacpp.PointerPointer;
 import org.gdtls.internal.async.AsyncOperation;
 import org.gdtls.internal.async.PumpLoop;
 import org.gdtls.internal.gen.GCancellable;
+import org.gdtls.internal.gen.GError;
 import org.gdtls.internal.gen.GTlsCertificate;
 import org.gdtls.internal.gen.GTlsConnection;
 import org.gdtls.internal.gen.GTlsInteraction;
@@ -112,26 +114,7 @@ public abstract class TlsInteraction implements AutoCloseable {
      */
     @Wraps("g_tls_interaction_invoke_ask_password")
     public TlsInteractionResult invokeAskPassword(TlsPassword password, Cancellable cancellable) throws GioException {
-        Objects.requireNonNull(password, "password");
-        GTlsInteraction self = handle.acquire();
-        try {
-            GTlsPassword p = password.handle.acquire();
-            try {
-                GCancellable c = Cancellable.acquire(cancellable);
-                try {
-                    GErrorSlot error = GErrorSlot.ofThread();
-                    int result = Gio.g_tls_interaction_invoke_ask_password(self, p, c, error.out());
-                    error.check();
-                    return TlsInteractionResult.fromCode(result);
-                } finally {
-                    Cancellable.release(cancellable);
-                }
-            } finally {
-                password.handle.release();
-            }
-        } finally {
-            handle.release();
-        }
+        return onPassword(password, cancellable, Gio::g_tls_interaction_invoke_ask_password);
     }
 
     /**
@@ -152,18 +135,7 @@ public abstract class TlsInteraction implements AutoCloseable {
      */
     @Wraps("g_tls_interaction_ask_password")
     public TlsInteractionResult askPassword(TlsPassword password, Cancellable cancellable) throws GioException {
-        Objects.requireNonNull(password, "password");
-        return handle.call(self -> password.handle.call(p -> {
-            GCancellable c = Cancellable.acquire(cancellable);
-            try {
-                GErrorSlot error = GErrorSlot.ofThread();
-                int result = Gio.g_tls_interaction_ask_password(self, p, c, error.out());
-                error.check();
-                return TlsInteractionResult.fromCode(result);
-            } finally {
-                Cancellable.release(cancellable);
-            }
-        }));
+        return onPassword(password, cancellable, Gio::g_tls_interaction_ask_password);
     }
 
     /**
@@ -189,23 +161,44 @@ public abstract class TlsInteraction implements AutoCloseable {
     @FunctionalInterface
     private interface ConnectionCall {
         int call(GTlsInteraction self, GTlsConnection connection, int flags, GCancellable cancellable,
-                 org.bytedeco.javacpp.PointerPointer<?> error);
+                 PointerPointer<?> error);
     }
 
     private TlsInteractionResult onConnection(DtlsConnection connection, Cancellable cancellable, ConnectionCall call)
             throws GioException {
         Objects.requireNonNull(connection, "connection");
-        return handle.call(self -> asTlsConnection(connection, conn -> {
-            GCancellable c = Cancellable.acquire(cancellable);
-            try {
-                GErrorSlot error = GErrorSlot.ofThread();
-                int result = call.call(self, conn, 0, c, error.out());
-                error.check();
-                return TlsInteractionResult.fromCode(result);
-            } finally {
-                Cancellable.release(cancellable);
-            }
-        }));
+        return handle.call(self -> asTlsConnection(connection, conn -> result(cancellable,
+                (c, error) -> call.call(self, conn, 0, c, error))));
+    }
+
+    @FunctionalInterface
+    private interface PasswordCall {
+        int call(GTlsInteraction self, GTlsPassword password, GCancellable cancellable, PointerPointer<?> error);
+    }
+
+    private TlsInteractionResult onPassword(TlsPassword password, Cancellable cancellable, PasswordCall call)
+            throws GioException {
+        Objects.requireNonNull(password, "password");
+        return handle.call(self -> password.handle.call(p -> result(cancellable,
+                (c, error) -> call.call(self, p, c, error))));
+    }
+
+    @FunctionalInterface
+    private interface InteractionCall {
+        int call(GCancellable cancellable, PointerPointer<GError> error);
+    }
+
+    /** Runs a {@code g_tls_interaction_*} call with the cancellable leased: its result, or its GError thrown. */
+    private static TlsInteractionResult result(Cancellable cancellable, InteractionCall call) throws GioException {
+        GCancellable c = Cancellable.acquire(cancellable);
+        try {
+            GErrorSlot error = GErrorSlot.ofThread();
+            int result = call.call(c, error.out());
+            error.check();
+            return TlsInteractionResult.fromCode(result);
+        } finally {
+            Cancellable.release(cancellable);
+        }
     }
 
     /** {@link #askPasswordAsync(TlsPassword, MainContextPump, Cancellable)} on the default pump. */

@@ -56,6 +56,15 @@ class AsyncTlsInteractionTest {
         };
     }
 
+    /** An answer that sets {@code value} and answers HANDLED, from another thread, 200 ms later. */
+    private static java.util.function.Function<TlsPassword, CompletableFuture<TlsInteractionResult>> setsLater(
+            String value) {
+        return p -> CompletableFuture.supplyAsync(() -> {
+            p.setValue(value.toCharArray());
+            return TlsInteractionResult.HANDLED;
+        }, CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS, TestThreads.BLOCKING));
+    }
+
     private static TlsPassword password() {
         return TlsPassword.create(EnumSet.of(TlsPasswordFlags.PKCS11_USER), "token");
     }
@@ -126,10 +135,7 @@ class AsyncTlsInteractionTest {
     @Covers({"g_tls_interaction_ask_password_async", "g_tls_interaction_ask_password_finish",
             "GTlsInteractionClass.ask_password_async", "GTlsInteractionClass.ask_password_finish"})
     void askPasswordAsyncAnsweredFromAnotherThread() throws Exception {
-        try (AsyncTlsInteraction later = answering(p -> CompletableFuture.supplyAsync(() -> {
-                 p.setValue("1234".toCharArray());
-                 return TlsInteractionResult.HANDLED;
-             }, CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS, TestThreads.BLOCKING)));
+        try (AsyncTlsInteraction later = answering(setsLater("1234"));
              TlsPassword password = password()) {
             assertEquals(TlsInteractionResult.HANDLED, later.askPasswordAsync(password, pump, null).get(10, TimeUnit.SECONDS));
             assertArrayEquals("1234".getBytes(StandardCharsets.UTF_8), password.value());
@@ -141,10 +147,7 @@ class AsyncTlsInteractionTest {
     @Test
     @Covers({"g_tls_interaction_invoke_ask_password", "GTlsInteractionClass.ask_password_async"})
     void invokeAskPasswordWaitsForTheAsyncAnswer() throws Exception {
-        try (AsyncTlsInteraction later = answering(p -> CompletableFuture.supplyAsync(() -> {
-                 p.setValue("5678".toCharArray());
-                 return TlsInteractionResult.HANDLED;
-             }, CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS, TestThreads.BLOCKING)));
+        try (AsyncTlsInteraction later = answering(setsLater("5678"));
              TlsPassword password = password()) {
             assertEquals(TlsInteractionResult.HANDLED, later.invokeAskPassword(password, null));
             assertArrayEquals("5678".getBytes(StandardCharsets.UTF_8), password.value());

@@ -57,18 +57,16 @@ class Pkcs11PinTest {
         assertEquals(0, made.exitCode(), "exit code (-1: killed after 60 s) " + errors);
         String certUri = value(made.stdout(), "CERT_URI=");
         String keyUri = value(made.stdout(), "KEY_URI=");
-        List<String> args = new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"),
-                Pkcs11Probe.class.getName(), certUri, keyUri));
+        List<String> args = new ArrayList<>(List.of(certUri, keyUri));
         args.addAll(List.of(extra));
-        ProcessBuilder pb = new ProcessBuilder(args);
+        // ChildJvm's command line: the test.child.jvm.args (e.g. -Xcheck:jni) reach the probe too
+        ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(dir, List.of("-cp", System.getProperty("java.class.path")),
+                Pkcs11Probe.class.getName(), args.toArray(new String[0])));
         pb.environment().put("SOFTHSM2_CONF", dir.resolve("softhsm2.conf").toString());
         ChildJvm.Result probe = ChildJvm.finish(pb.start(), 60);
         assertEquals(0, probe.exitCode(), "exit code (-1: killed after 60 s) " + probe.stdout() + probe.stderr());
+        assertTrue(!probe.stderr().contains("in native method"), probe.stderr()); // a JNI warning under -Xcheck:jni
         return new Probe(certUri, keyUri, probe.stdout().lines().toList());
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     @Test
