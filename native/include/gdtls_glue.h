@@ -25,6 +25,8 @@ G_BEGIN_DECLS
 #define GDTLS_CALLBACK_DATAGRAM_READY 8     /* GDatagramBasedSourceFunc: (GDatagramBased*, GIOCondition) -> keep? */
 #define GDTLS_CALLBACK_DATAGRAM_FILTER 9    /* GdtlsDatagramFilterFunc: (direction, serial, size) -> GDTLS_DATAGRAM_KEEP/DROP */
 #define GDTLS_CALLBACK_DATAGRAM_SEND 10     /* GdtlsDatagramSendFunc: (data, size, GError**) -> nonzero if sent */
+#define GDTLS_CALLBACK_ASK_PASSWORD_ASYNC 11 /* GTlsInteractionClass.ask_password_async of GdtlsAsyncInteraction */
+#define GDTLS_CALLBACK_REQUEST_CERTIFICATE_ASYNC 12 /* .request_certificate_async of GdtlsAsyncInteraction */
 
 /* Glue errors returned by gdtls_glue_init. */
 #define GDTLS_GLUE_OK 0
@@ -50,6 +52,38 @@ gulong gdtls_signal_connect(gpointer instance, const char *detailed_signal, int 
  * Returns a new reference.
  */
 GTlsInteraction *gdtls_interaction_new(gint64 handle);
+
+/*
+ * A GTlsInteraction whose sync vfuncs are NULL (GIO's invoke_* functions prefer a sync vfunc whenever there is
+ * one) and whose ask_password_async and request_certificate_async call Java (GDTLS_CALLBACK_ASK_PASSWORD_ASYNC /
+ * GDTLS_CALLBACK_REQUEST_CERTIFICATE_ASYNC with `handle`, the GTlsPassword or GTlsConnection, a request -- an
+ * opaque pointer holding the call's GTask -- and the request flags) on the thread that runs the vfunc. Java
+ * returns a nonzero registry id if it took the request (and one reference on it), else 0 (the request is then
+ * answered UNHANDLED). If the request's GCancellable is cancelled before Java answered, the request is answered
+ * FAILED with G_IO_ERROR_CANCELLED and Java hears GDTLS_CALLBACK_CANCELLED with that id, on the cancelling thread.
+ * The GTask reports in the thread-default context of the thread that ran the vfunc (GIO's invoke_* functions push
+ * the interaction's context there), so create the interaction where its context is iterated (a pump's thread).
+ * GDTLS_CALLBACK_RELEASE follows when the object is finalized. Returns a new reference.
+ */
+GTlsInteraction *gdtls_async_interaction_new(gint64 handle);
+
+/*
+ * Answers `request` (as given to Java by a GdtlsAsyncInteraction) from any thread: with *error if set (FAILED;
+ * the error is taken), else with `result` (a GTlsInteractionResult; FAILED without an error gets
+ * G_IO_ERROR_FAILED). Only the first answer counts, Java's or the cancellation's: returns 1 if this one did, 0 if
+ * the request was answered already (*error is freed then).
+ */
+int gdtls_interaction_request_return(gpointer request, int result, GError **error);
+
+/* Drops Java's reference on `request`; call once, after answering it. */
+void gdtls_interaction_request_release(gpointer request);
+
+/*
+ * g_tls_password_set_value_full() with a copy of `value` (plus a NUL) whose destroy notify wipes it
+ * (explicit_bzero) before freeing it, so the secret does not linger in freed memory once GIO replaces the value
+ * or finalizes the password. (g_tls_password_set_value frees its copy unwiped.)
+ */
+void gdtls_password_set_value_wiped(GTlsPassword *password, const guint8 *value, gsize length);
 
 /*
  * The GAsyncReadyCallback to pass to any g_*_async function, with the Java registry handle as user data.

@@ -11,6 +11,7 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.SizeTPointer;
 import org.gdtls.internal.gen.GTlsPassword;
 import org.gdtls.internal.gen.global.Gio;
+import org.gdtls.internal.gen.global.Glue;
 import org.gdtls.internal.glue.CStrings;
 import org.gdtls.internal.glue.NativeLibrary;
 import org.gdtls.internal.glue.ObjectHandle;
@@ -72,8 +73,40 @@ public final class TlsPassword implements AutoCloseable {
         }
     }
 
-    /** {@code g_tls_password_set_value}: GIO copies the UTF-8 bytes; the Java copies are wiped. */
-    @Wraps("g_tls_password_set_value")
+    /**
+     * {@code g_tls_password_set_flags}: e.g. {@link TlsPasswordFlags#RETRY} when a request is asked again (what
+     * an interaction reads through {@link #flags()}).
+     */
+    @Wraps("g_tls_password_set_flags")
+    public void setFlags(Set<TlsPasswordFlags> flags) {
+        Objects.requireNonNull(flags, "flags");
+        handle.run(p -> Gio.g_tls_password_set_flags(p, TlsPasswordFlags.toBits(flags)));
+    }
+
+    /** {@code g_tls_password_set_description} (GIO copies it); null clears it. */
+    @Wraps("g_tls_password_set_description")
+    public void setDescription(String description) {
+        try (BytePointer d = CStrings.utf8(description)) {
+            handle.run(p -> Gio.g_tls_password_set_description(p, d));
+        }
+    }
+
+    /**
+     * {@code g_tls_password_set_warning} (GIO copies it), e.g. after a wrong password. Null goes back to GIO's
+     * default warning, which {@link #warning()} derives from the flags (RETRY, MANY_TRIES, FINAL_TRY), or null.
+     */
+    @Wraps("g_tls_password_set_warning")
+    public void setWarning(String warning) {
+        try (BytePointer w = CStrings.utf8(warning)) {
+            handle.run(p -> Gio.g_tls_password_set_warning(p, w));
+        }
+    }
+
+    /**
+     * Sets the value to the UTF-8 encoding of {@code password}, as {@link #setValue(byte[])} does; the Java
+     * copies made for the encoding are wiped, {@code password} itself is left to the caller.
+     */
+    @Wraps("g_tls_password_set_value_full")
     public void setValue(char[] password) {
         Objects.requireNonNull(password, "password");
         ByteBuffer utf8 = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
@@ -87,15 +120,22 @@ public final class TlsPassword implements AutoCloseable {
         }
     }
 
-    /** {@code g_tls_password_set_value}: raw bytes (GIO copies them). */
-    @Wraps("g_tls_password_set_value")
+    /**
+     * {@code g_tls_password_set_value_full}: GIO takes over a native copy of {@code value} (NUL-terminated as
+     * well) together with a destroy function that wipes that copy before freeing it, when the value is replaced
+     * or the password finalized. This is how every value is set: {@code g_tls_password_set_value} would free its
+     * copy unwiped. {@code value} itself stays the caller's to wipe.
+     */
+    @Wraps("g_tls_password_set_value_full")
     public void setValue(byte[] value) {
         Objects.requireNonNull(value, "value");
-        GTlsPassword p = handle.acquire();
-        try {
-            Gio.g_tls_password_set_value(p, value, value.length);
-        } finally {
-            handle.release();
+        try (BytePointer copy = new BytePointer(Math.max(1, value.length))) {
+            copy.put(value, 0, value.length);
+            try {
+                handle.run(p -> Glue.gdtls_password_set_value_wiped(p, copy, value.length));
+            } finally {
+                copy.fill(0); // JavaCPP's transient copy: wiped before it is freed
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package org.gdtls;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -61,7 +63,7 @@ class TlsInteractionTest {
 
     /** g_tls_interaction_invoke_ask_password; g_tls_password_new/get_flags/get_description/set_value/get_value. */
     @Test
-    @Covers({"g_tls_interaction_invoke_ask_password", "GTlsInteractionClass.ask_password", "g_tls_password_new", "g_tls_password_get_flags", "g_tls_password_get_description", "g_tls_password_set_value", "g_tls_password_get_value"})
+    @Covers({"g_tls_interaction_invoke_ask_password", "GTlsInteractionClass.ask_password", "g_tls_password_new", "g_tls_password_get_flags", "g_tls_password_get_description", "g_tls_password_set_value_full", "g_tls_password_get_value"})
     void askPasswordFillsThePassword() throws Exception {
         List<String> asked = new CopyOnWriteArrayList<>();
         try (TlsInteraction pin = new TlsInteraction() {
@@ -112,6 +114,36 @@ class TlsInteractionTest {
             assertEquals(1, reported.size());
         } finally {
             Gdtls.setCallbackExceptionHandler(null);
+        }
+    }
+
+    /** g_tls_password_set_flags / set_description / set_warning / set_value_full round-trip through GIO's getters. */
+    @Test
+    @Covers({"g_tls_password_set_flags", "g_tls_password_set_description", "g_tls_password_set_warning",
+            "g_tls_password_set_value_full", "g_tls_password_get_flags", "g_tls_password_get_description",
+            "g_tls_password_get_warning", "g_tls_password_get_value"})
+    void passwordSettersRoundTrip() {
+        try (TlsPassword password = TlsPassword.create(EnumSet.noneOf(TlsPasswordFlags.class), null)) {
+            assertNull(password.description());
+            assertNull(password.warning());
+            password.setFlags(EnumSet.of(TlsPasswordFlags.RETRY, TlsPasswordFlags.FINAL_TRY));
+            assertEquals(Set.of(TlsPasswordFlags.RETRY, TlsPasswordFlags.FINAL_TRY), password.flags());
+            password.setDescription("Token «gdtls»");
+            assertEquals("Token «gdtls»", password.description());
+            password.setWarning("Last try");
+            assertEquals("Last try", password.warning());
+            password.setWarning(null); // back to GIO's default warning, which follows the flags
+            assertTrue(password.warning().startsWith("This is the last chance"), password.warning());
+            password.setFlags(EnumSet.noneOf(TlsPasswordFlags.class));
+            assertNull(password.warning());
+            password.setValue(new byte[] {1, 0, 2});
+            assertArrayEquals(new byte[] {1, 0, 2}, password.value()); // a length, not a C string: 0 is kept
+            password.setValue(new byte[0]);
+            assertArrayEquals(new byte[0], password.value());
+            password.setValue("pässword".toCharArray());
+            assertArrayEquals("pässword".getBytes(StandardCharsets.UTF_8), password.value());
+            password.close();
+            assertThrows(IllegalStateException.class, () -> password.setWarning("closed"));
         }
     }
 }

@@ -25,6 +25,8 @@ public final class CallbackDispatcher {
     public static final int DATAGRAM_READY = Glue.GDTLS_CALLBACK_DATAGRAM_READY;
     public static final int DATAGRAM_FILTER = Glue.GDTLS_CALLBACK_DATAGRAM_FILTER;
     public static final int DATAGRAM_SEND = Glue.GDTLS_CALLBACK_DATAGRAM_SEND;
+    public static final int ASK_PASSWORD_ASYNC = Glue.GDTLS_CALLBACK_ASK_PASSWORD_ASYNC;
+    public static final int REQUEST_CERTIFICATE_ASYNC = Glue.GDTLS_CALLBACK_REQUEST_CERTIFICATE_ASYNC;
 
     private static final Map<Long, CallbackTarget> TARGETS = new ConcurrentHashMap<>();
     private static final AtomicLong NEXT_HANDLE = new AtomicLong(1);
