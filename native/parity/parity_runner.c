@@ -78,6 +78,7 @@ typedef struct {
   gboolean client_unconnected;      /* transport/unconnected: the client's socket has no peer */
   const char *ip_identity;          /* sni/ip-identity: the client's server identity is this IP address */
   gboolean sni;                     /* sni/...: the server only reads the ClientHello's server_name */
+  gboolean server_ca_database;      /* java-database/...: the server validates against ca.pem too */
 } Scenario;
 
 /* One endpoint of the connection. */
@@ -336,6 +337,15 @@ setup_server (Side *server, const Scenario *sc, const char *pki_dir)
   die_on_error ("g_dtls_server_connection_new", error);
   g_object_unref (cert);
 
+  if (sc->server_ca_database)
+    {
+      char *ca_path = pki_path (pki_dir, "ca.pem");
+      GTlsDatabase *db = g_tls_file_database_new (ca_path, &error);
+      die_on_error ("g_tls_file_database_new", error);
+      g_free (ca_path);
+      g_dtls_connection_set_database (G_DTLS_CONNECTION (server->conn), db);
+      g_object_unref (db);
+    }
   if (sc->auth_mode != G_TLS_AUTHENTICATION_NONE)
     g_object_set (server->conn, "authentication-mode", sc->auth_mode, NULL);
   if (sc->server_alpn != NULL)
@@ -749,12 +759,15 @@ main (int argc, char **argv)
       g_free (abs_pki);
       return rc;
     }
+  /* java-database/X: X with a file database of ca.pem on both sides; Java validates through the JDK there. */
+  const char *base = g_str_has_prefix (name, "java-database/") ? name + strlen ("java-database/") : name;
   Scenario sc;
-  if (!parse_scenario (name, &sc))
+  if (!parse_scenario (base, &sc))
     {
       fprintf (stderr, "gdtls-parity-c: unknown scenario '%s'\n", name);
       return 2;
     }
+  sc.server_ca_database = base != name;
 
   accept_flags = g_array_new (FALSE, FALSE, sizeof (int));
   parity_count_criticals ();

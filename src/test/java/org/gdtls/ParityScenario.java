@@ -27,7 +27,17 @@ final class ParityScenario {
             "auth/required-nocert", "auth/required-cert", "read/timeout", "oversize", "close/notify",
             "close/notify/not-required", "close/unclean", "close/unclean/not-required", "shutdown/write",
             "shutdown/read", "cancel/before", "cancel/handshake", "cancel/receive", "handshake/again",
-            "handshake/again-after-cancel", "transport/unconnected", "sni/dns-identity", "sni/ip-identity");
+            "handshake/again-after-cancel", "transport/unconnected", "sni/dns-identity", "sni/ip-identity",
+            "java-database/basic", "java-database/validation/unknown-ca/reject", "java-database/validation/expired/reject",
+            "java-database/validation/not-yet-valid/reject", "java-database/validation/wrong-host/reject",
+            "java-database/auth/required-cert");
+
+    /**
+     * java-database/X: scenario X with both sides validating through {@link TlsDatabase#fromKeyStore} (a KeyStore of
+     * ca.pem); the C runner runs X with GIO's file database of ca.pem on both sides. Equal records: the JDK's trust
+     * machinery inside GIO gives a handshake the flags GIO's own database gives.
+     */
+    private static final String JAVA_DATABASE = "java-database/";
 
     /** As the C runner's CANCEL_AFTER_MS and PEER_SILENCE_US. */
     private static final long CANCEL_AFTER_MS = 300;
@@ -50,27 +60,29 @@ final class ParityScenario {
      * finalized once the binding has let go; if {@code propertyMismatches} is given, the oracle reads the
      * connections' properties after a successful handshake and adds every disagreement with the Java API.
      */
-    static Map<String, Object> run(String scenario, List<Long> created, List<String> propertyMismatches)
+    static Map<String, Object> run(String name, List<Long> created, List<String> propertyMismatches)
             throws Exception {
+        boolean javaDatabase = name.startsWith(JAVA_DATABASE);
+        String scenario = javaDatabase ? name.substring(JAVA_DATABASE.length()) : name;
         String serverCert = "server";
         if (scenario.startsWith("validation/")) {
             String what = scenario.split("/")[1];
             serverCert = what.equals("unknown-ca") ? "untrusted-server" : what;
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("scenario", scenario);
+        out.put("scenario", name);
         CriticalCounter criticals = CriticalCounter.attach();
         try {
-            runCounted(scenario, created, propertyMismatches, serverCert, out, criticals);
+            runCounted(scenario, javaDatabase, created, propertyMismatches, serverCert, out, criticals);
         } finally {
             criticals.detach();
         }
         return out;
     }
 
-    private static void runCounted(String scenario, List<Long> created, List<String> propertyMismatches,
-                                   String serverCert, Map<String, Object> out, CriticalCounter criticals)
-            throws Exception {
+    private static void runCounted(String scenario, boolean javaDatabase, List<Long> created,
+                                   List<String> propertyMismatches, String serverCert, Map<String, Object> out,
+                                   CriticalCounter criticals) throws Exception {
         List<Integer> emissions = new CopyOnWriteArrayList<>();
         try (TlsCertificate cert = TlsCertificate.fromFiles(LoopbackPair.pki(serverCert + ".pem"),
                 LoopbackPair.pki(serverCert + "-key.pem"));
@@ -81,6 +93,12 @@ final class ParityScenario {
                         pair.clientSocket.handle.address(), pair.serverSocket.handle.address())) {
                     GObjectOracle.ref(address);
                     created.add(address);
+                }
+            }
+            if (javaDatabase) {
+                try (TlsDatabase db = TlsDatabase.fromKeyStore(JavaTlsDatabaseTest.trustStore("ca.pem"))) {
+                    pair.client.setDatabase(db);
+                    pair.server.setDatabase(db);
                 }
             }
             configure(scenario, pair, emissions);
