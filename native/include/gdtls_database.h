@@ -1,6 +1,7 @@
 /*
  * GdtlsDatabase: a GTlsDatabase whose methods are written in Java (org.gdtls.TlsDatabaseImplementation). Its
- * synchronous vfuncs call Java through the trampoline; GIO's default _async vfuncs run them on its worker threads.
+ * synchronous vfuncs call Java through the trampoline (GDTLS_CALLBACK_DATABASE_*, gdtls_glue.h); GIO's default
+ * _async vfuncs run them on its worker threads.
  */
 #ifndef GDTLS_DATABASE_H
 #define GDTLS_DATABASE_H
@@ -8,13 +9,6 @@
 #include <gio/gio.h>
 
 G_BEGIN_DECLS
-
-/* Callback kinds of GdtlsDatabase (after the 0..15 of gdtls_glue.h). a1 is always the vfunc's GError**. */
-#define GDTLS_CALLBACK_DATABASE_VERIFY 16        /* a0 GTlsCertificate *chain, a2 GdtlsVerifyRequest*; -> flags */
-#define GDTLS_CALLBACK_DATABASE_ISSUER 17        /* a0 GTlsCertificate*, a2 lookup flags; -> GTlsCertificate* (full) */
-#define GDTLS_CALLBACK_DATABASE_ISSUED_BY 18     /* a0 GByteArray *issuer_raw_dn, a2 flags; -> GList* (full) */
-#define GDTLS_CALLBACK_DATABASE_CREATE_HANDLE 19 /* a0 GTlsCertificate*; -> gchar* (g_malloc'ed) */
-#define GDTLS_CALLBACK_DATABASE_FOR_HANDLE 20    /* a0 const gchar *handle, a2 flags; -> GTlsCertificate* (full) */
 
 /*
  * Java's verify answer carries this bit beside the flags: an answer without it (Java unreachable, or a throw

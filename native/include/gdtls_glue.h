@@ -27,6 +27,12 @@ G_BEGIN_DECLS
 #define GDTLS_CALLBACK_DATAGRAM_SEND 10     /* GdtlsDatagramSendFunc: (data, size, GError**) -> nonzero if sent */
 #define GDTLS_CALLBACK_ASK_PASSWORD_ASYNC 11 /* GTlsInteractionClass.ask_password_async of GdtlsAsyncInteraction */
 #define GDTLS_CALLBACK_REQUEST_CERTIFICATE_ASYNC 12 /* .request_certificate_async of GdtlsAsyncInteraction */
+/* GTlsDatabaseClass vfuncs of GdtlsDatabase (gdtls_database.h); a1 is always the vfunc's GError**. */
+#define GDTLS_CALLBACK_DATABASE_VERIFY 13        /* a0 GTlsCertificate *chain, a2 GdtlsVerifyRequest*; -> flags */
+#define GDTLS_CALLBACK_DATABASE_ISSUER 14        /* a0 GTlsCertificate*, a2 lookup flags; -> GTlsCertificate* (full) */
+#define GDTLS_CALLBACK_DATABASE_ISSUED_BY 15     /* a0 GByteArray *issuer_raw_dn, a2 flags; -> GList* (full) */
+#define GDTLS_CALLBACK_DATABASE_CREATE_HANDLE 16 /* a0 GTlsCertificate*; -> gchar* (g_malloc'ed) */
+#define GDTLS_CALLBACK_DATABASE_FOR_HANDLE 17    /* a0 const gchar *handle, a2 flags; -> GTlsCertificate* (full) */
 
 /* Glue errors returned by gdtls_glue_init. */
 #define GDTLS_GLUE_OK 0

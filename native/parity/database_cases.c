@@ -38,6 +38,19 @@ static const char *const certificates[] = {
 /* A handle no database made: the file database's form, with a path that does not exist. */
 #define UNKNOWN_HANDLE "file:///nonexistent/ca.pem#00"
 
+/* `object`, or the run ends (exit 1) with `error` about `path`; frees `path`. */
+static gpointer
+or_die (gpointer object, GError *error, char *path)
+{
+  if (object == NULL)
+    {
+      fprintf (stderr, "gdtls-parity-c: %s: %s\n", path, error->message);
+      exit (1);
+    }
+  g_free (path);
+  return object;
+}
+
 static GTlsDatabase *
 open_database (const char *pki_dir, const char *name)
 {
@@ -45,14 +58,7 @@ open_database (const char *pki_dir, const char *name)
     return g_tls_backend_get_default_database (g_tls_backend_get_default ());
   GError *error = NULL;
   char *path = g_build_filename (pki_dir, name, NULL);
-  GTlsDatabase *db = g_tls_file_database_new (path, &error);
-  if (db == NULL)
-    {
-      fprintf (stderr, "gdtls-parity-c: %s: %s\n", path, error->message);
-      exit (1);
-    }
-  g_free (path);
-  return db;
+  return or_die (g_tls_file_database_new (path, &error), error, path);
 }
 
 static GTlsCertificate *
@@ -60,14 +66,7 @@ open_certificate (const char *pki_dir, const char *name)
 {
   GError *error = NULL;
   char *path = g_build_filename (pki_dir, name, NULL);
-  GTlsCertificate *cert = g_tls_certificate_new_from_file (path, &error);
-  if (cert == NULL)
-    {
-      fprintf (stderr, "gdtls-parity-c: %s: %s\n", path, error->message);
-      exit (1);
-    }
-  g_free (path);
-  return cert;
+  return or_die (g_tls_certificate_new_from_file (path, &error), error, path);
 }
 
 /* Reads one DER TLV header at *p (short and long lengths); returns the content's start, sets its length. */

@@ -65,27 +65,27 @@ final class JavaTlsDatabase implements CallbackTarget {
 
     @Override
     public long invoke(long handle, int kind, long a0, long errorOut, long a2) {
-        if (kind == Glue.GDTLS_CALLBACK_DATABASE_VERIFY) {
+        if (kind == CallbackDispatcher.DATABASE_VERIFY) {
             return verify(a0, errorOut, new GdtlsVerifyRequest(new RawPointer(a2)));
         }
         Set<TlsDatabaseLookupFlags> flags = TlsDatabaseLookupFlags.fromBits((int) a2);
         try {
-            if (kind == Glue.GDTLS_CALLBACK_DATABASE_ISSUER) {
+            if (kind == CallbackDispatcher.DATABASE_ISSUER) {
                 try (TlsCertificate certificate = borrow(a0)) {
                     return handOver(call(() -> implementation.lookupCertificateIssuer(certificate, flags), null));
                 }
             }
-            if (kind == Glue.GDTLS_CALLBACK_DATABASE_ISSUED_BY) {
+            if (kind == CallbackDispatcher.DATABASE_ISSUED_BY) {
                 GByteArray dn = new GByteArray(new RawPointer(a0));
                 byte[] issuer = new byte[dn.len()];
                 dn.data().capacity(issuer.length).get(issuer);
                 return handOver(call(() -> implementation.lookupCertificatesIssuedBy(issuer, flags), null));
             }
-            if (kind == Glue.GDTLS_CALLBACK_DATABASE_FOR_HANDLE) {
+            if (kind == CallbackDispatcher.DATABASE_FOR_HANDLE) {
                 String name = CStrings.borrowed(new BytePointer(new RawPointer(a0)));
                 return handOver(call(() -> implementation.lookupCertificateForHandle(name, flags), null));
             }
-            if (kind == Glue.GDTLS_CALLBACK_DATABASE_CREATE_HANDLE) {
+            if (kind == CallbackDispatcher.DATABASE_CREATE_HANDLE) {
                 try (TlsCertificate certificate = borrow(a0)) {
                     return CStrings.gmalloced(call(() -> implementation.createCertificateHandle(certificate), null));
                 }
@@ -108,7 +108,7 @@ final class JavaTlsDatabase implements CallbackTarget {
             }
             return TlsCertificateFlags.toBits(flags) | Glue.GDTLS_DATABASE_ANSWERED;
         } catch (Throwable t) {
-            fail(Glue.GDTLS_CALLBACK_DATABASE_VERIFY, errorOut, t);
+            fail(CallbackDispatcher.DATABASE_VERIFY, errorOut, t);
             return TlsCertificateFlags.GENERIC_ERROR.bit() | Glue.GDTLS_DATABASE_ANSWERED;
         }
     }

@@ -3,13 +3,14 @@ package org.gdtls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -19,17 +20,20 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class CertificateValidationTest {
 
+    /** Each server certificate of the test PKI, its key, and the flags a client trusting ca.pem sees. */
+    static Stream<Arguments> serverCertificates() {
+        return Stream.of(
+                Arguments.of("server.pem", "server-key.pem", Set.of()),
+                Arguments.of("server-chain.pem", "server-chain-key.pem", Set.of()),
+                Arguments.of("untrusted-server.pem", "untrusted-server-key.pem", Set.of(TlsCertificateFlags.UNKNOWN_CA)),
+                Arguments.of("expired.pem", "expired-key.pem", Set.of(TlsCertificateFlags.EXPIRED)),
+                Arguments.of("not-yet-valid.pem", "not-yet-valid-key.pem", Set.of(TlsCertificateFlags.NOT_ACTIVATED)),
+                Arguments.of("wrong-host.pem", "wrong-host-key.pem", Set.of(TlsCertificateFlags.BAD_IDENTITY)));
+    }
+
     @ParameterizedTest(name = "{0}: {2}")
-    @CsvSource({
-            "server.pem,           server-key.pem,           ''",
-            "server-chain.pem,     server-chain-key.pem,     ''",
-            "untrusted-server.pem, untrusted-server-key.pem, UNKNOWN_CA",
-            "expired.pem,          expired-key.pem,          EXPIRED",
-            "not-yet-valid.pem,    not-yet-valid-key.pem,    NOT_ACTIVATED",
-            "wrong-host.pem,       wrong-host-key.pem,       BAD_IDENTITY",
-    })
-    void flagsAndOutcome(String cert, String key, String expectedFlags) throws Exception {
-        Set<TlsCertificateFlags> expected = parse(expectedFlags);
+    @MethodSource("serverCertificates")
+    void flagsAndOutcome(String cert, String key, Set<TlsCertificateFlags> expected) throws Exception {
         for (boolean accept : new boolean[] {true, false}) {
             try (LoopbackPair pair = LoopbackPair.create(cert, key)) {
                 List<Set<TlsCertificateFlags>> seen = new CopyOnWriteArrayList<>();
@@ -50,15 +54,5 @@ class CertificateValidationTest {
                 }
             }
         }
-    }
-
-    private static Set<TlsCertificateFlags> parse(String flags) {
-        EnumSet<TlsCertificateFlags> set = EnumSet.noneOf(TlsCertificateFlags.class);
-        for (String f : flags.split("\\|")) {
-            if (!f.isBlank()) {
-                set.add(TlsCertificateFlags.valueOf(f.strip()));
-            }
-        }
-        return set;
     }
 }

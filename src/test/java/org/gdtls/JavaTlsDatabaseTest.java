@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -84,22 +83,10 @@ class JavaTlsDatabaseTest {
         return (ku == null || ku[0]) && (eku == null || eku.contains(purpose) || eku.contains("2.5.29.37.0"));
     }
 
+    /** The flags GIO's file database gives in CertificateValidationTest. */
     @ParameterizedTest(name = "{0}: {2}")
-    @CsvSource({
-            "server.pem,           server-key.pem,           ''",
-            "server-chain.pem,     server-chain-key.pem,     ''",
-            "untrusted-server.pem, untrusted-server-key.pem, UNKNOWN_CA",
-            "expired.pem,          expired-key.pem,          EXPIRED",
-            "not-yet-valid.pem,    not-yet-valid-key.pem,    NOT_ACTIVATED",
-            "wrong-host.pem,       wrong-host-key.pem,       BAD_IDENTITY",
-    })
-    void handshakeValidatedByAKeyStore(String cert, String key, String expectedFlags) throws Exception {
-        Set<TlsCertificateFlags> expected = EnumSet.noneOf(TlsCertificateFlags.class);
-        for (String f : expectedFlags.split("\\|")) {
-            if (!f.isBlank()) {
-                expected.add(TlsCertificateFlags.valueOf(f.strip()));
-            }
-        }
+    @MethodSource("org.gdtls.CertificateValidationTest#serverCertificates")
+    void handshakeValidatedByAKeyStore(String cert, String key, Set<TlsCertificateFlags> expected) throws Exception {
         try (LoopbackPair pair = LoopbackPair.create(cert, key);
              TlsDatabase db = TlsDatabase.fromKeyStore(trustStore("ca.pem"))) {
             pair.client.setDatabase(db);

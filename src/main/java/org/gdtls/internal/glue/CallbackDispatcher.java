@@ -27,6 +27,11 @@ public final class CallbackDispatcher {
     public static final int DATAGRAM_SEND = Glue.GDTLS_CALLBACK_DATAGRAM_SEND;
     public static final int ASK_PASSWORD_ASYNC = Glue.GDTLS_CALLBACK_ASK_PASSWORD_ASYNC;
     public static final int REQUEST_CERTIFICATE_ASYNC = Glue.GDTLS_CALLBACK_REQUEST_CERTIFICATE_ASYNC;
+    public static final int DATABASE_VERIFY = Glue.GDTLS_CALLBACK_DATABASE_VERIFY;
+    public static final int DATABASE_ISSUER = Glue.GDTLS_CALLBACK_DATABASE_ISSUER;
+    public static final int DATABASE_ISSUED_BY = Glue.GDTLS_CALLBACK_DATABASE_ISSUED_BY;
+    public static final int DATABASE_CREATE_HANDLE = Glue.GDTLS_CALLBACK_DATABASE_CREATE_HANDLE;
+    public static final int DATABASE_FOR_HANDLE = Glue.GDTLS_CALLBACK_DATABASE_FOR_HANDLE;
 
     private static final Map<Long, CallbackTarget> TARGETS = new ConcurrentHashMap<>();
     private static final AtomicLong NEXT_HANDLE = new AtomicLong(1);
