@@ -99,8 +99,8 @@ public final class TlsDatabase implements AutoCloseable {
 
     /**
      * GIO validating through the JDK's trust machinery: {@code trustManager} decides whether a chain is trusted
-     * ({@code checkServerTrusted} for {@link #PURPOSE_AUTHENTICATE_SERVER}, {@code checkClientTrusted} for
-     * {@link #PURPOSE_AUTHENTICATE_CLIENT}) and GIO's own checks add the identity and the validity periods. A refusal
+     * ({@code checkClientTrusted} for {@link #PURPOSE_AUTHENTICATE_CLIENT}, {@code checkServerTrusted} for
+     * {@link #PURPOSE_AUTHENTICATE_SERVER} and any other purpose) and GIO's own checks add the identity and the validity periods. A refusal
      * becomes the precise flag its cause names: {@link TlsCertificateFlags#UNKNOWN_CA} (no path to an anchor),
      * {@code EXPIRED}, {@code NOT_ACTIVATED}, {@code REVOKED}, {@code INSECURE} (an algorithm constraint), else
      * {@code GENERIC_ERROR}. Where the JDK is stricter than GnuTLS, the flags say so: the JDK checks the extended
