@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -112,6 +114,47 @@ class ReadmeExampleTest {
         return new InMemory(ends, client);
     }
 
+    /** The server requires a client certificate, which the client's interaction answers a second later. */
+    @Test
+    void javaTrustExampleRuns() throws Exception {
+        try (LoopbackPair pair = LoopbackPair.create();
+             TlsCertificate ca = TlsCertificate.fromFile(LoopbackPair.pki("ca.pem"));
+             TlsCertificate clientCertificate = TlsCertificate.fromFiles(LoopbackPair.pki("client.pem"),
+                     LoopbackPair.pki("client-key.pem"))) {
+            pair.server.setAuthenticationMode(TlsAuthenticationMode.REQUIRED);
+            pair.server.onAcceptCertificate((c, peer, errors) -> true);
+            AsyncTlsInteraction interaction = javaTrustExample(pair.client, ca.toX509(), clientCertificate);
+            try (interaction) {
+                assertEquals(null, pair.handshakeBoth().client());
+                try (TlsCertificate seen = pair.server.peerCertificate()) {
+                    assertEquals("CN=gdtls test client", seen.subjectName());
+                }
+            }
+        }
+    }
+
+    static AsyncTlsInteraction javaTrustExample(DtlsClientConnection client, X509Certificate caCertificate,
+                                                TlsCertificate clientCertificate) throws Exception {
+        // README-BEGIN
+        KeyStore anchors = KeyStore.getInstance("PKCS12");
+        anchors.load(null, null);
+        anchors.setCertificateEntry("ca", caCertificate);      // an X509Certificate, e.g. from a trust store file
+        try (TlsDatabase trust = TlsDatabase.fromKeyStore(anchors)) {
+            client.setDatabase(trust);                          // the connection keeps it: closing the wrapper is fine
+        }
+        AsyncTlsInteraction interaction = new AsyncTlsInteraction() {
+            @Override
+            protected CompletableFuture<TlsCertificate> requestCertificateAsync(DtlsConnection connection) {
+                // e.g. a dialog; here a second later, on another thread; the handshake waits
+                return CompletableFuture.supplyAsync(() -> clientCertificate,
+                        CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS));
+            }
+        };
+        client.setInteraction(interaction);
+        // README-END
+        return interaction;
+    }
+
     @Test
     void readmeShowsThisCode() throws Exception {
         String source = Files.readString(Path.of("src/test/java/org/gdtls/ReadmeExampleTest.java"));
@@ -127,6 +170,6 @@ class ReadmeExampleTest {
                 assertTrue(readme.contains(line), "README.md lacks the example line: " + line);
             }
         }
-        assertEquals(3, blocks);
+        assertEquals(4, blocks);
     }
 }
