@@ -362,7 +362,9 @@ public final class TlsCertificate implements AutoCloseable {
     /**
      * {@code g_tls_certificate_verify}: checks this certificate (and its issuer chain) against {@code identity}
      * (a host name or IP address, or null to skip) and {@code trustedCa}. With a null {@code trustedCa} the
-     * chain is not checked against any CA, so {@link TlsCertificateFlags#UNKNOWN_CA} is never set.
+     * chain is not checked against any CA, so {@link TlsCertificateFlags#UNKNOWN_CA} is never set; on
+     * glib-networking 2.74 nor are the validity flags then (an expired certificate gives no EXPIRED): only the
+     * identity is checked.
      */
     @Wraps("g_tls_certificate_verify")
     public Set<TlsCertificateFlags> verify(String identity, TlsCertificate trustedCa) {
