@@ -177,7 +177,12 @@ final class ServerCommand implements Callable<Integer> {
                 peers.put(from, peer);
                 peer.thread.start();
             }
-            peer.transport.deliver(datagram);
+            try {
+                peer.transport.deliver(datagram);
+            } catch (IllegalStateException ended) {
+                // the peer's session ended (idle, close_notify) between the lookup and the delivery: a datagram
+                // for a session that is gone, dropped as one from an unknown sender would be
+            }
         }
         return GdtlsCommand.OK;
     }
@@ -257,8 +262,8 @@ final class ServerCommand implements Callable<Integer> {
                         // the session is over either way; a peer that vanished cannot be told
                     }
                 }
+                peers.remove(address, this); // first: the demultiplexer finds no closed transport from now on
                 transport.close();
-                peers.remove(address, this);
                 out.report(Json.event("close").put("peer", name).put("reason", reason), name + " close (" + reason + ")");
             }
         }
