@@ -10,6 +10,7 @@
 
 #include "gdtls_filter.h"
 #include "gdtls_peer.h"
+#include "gdtls_demux.h"
 
 G_BEGIN_DECLS
 

@@ -54,6 +54,11 @@ public final class PeerTransport extends QueuedTransport {
         }
     }
 
+    /** Wraps a transport the glue made (a new reference, taken over), e.g. by {@link PeerDemux#add}. */
+    static PeerTransport adopt(GDatagramBased owned, InetSocketAddress peer) {
+        return new PeerTransport(owned, peer);
+    }
+
     /** The peer this transport sends to and receives for. */
     public InetSocketAddress peer() {
         return peer;

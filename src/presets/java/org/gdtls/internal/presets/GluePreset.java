@@ -29,6 +29,7 @@ import org.bytedeco.javacpp.tools.InfoMapper;
                 include = {
                         "gdtls_filter.h",
                         "gdtls_peer.h",
+                        "gdtls_demux.h",
                         "gdtls_glue.h",
                         "gdtls_database.h",
                         "gdtls_version.h",

@@ -1,0 +1,94 @@
+package org.gdtls.internal.server;
+
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Who may start a handshake on a DTLS server: the limits on sessions, on half-open handshakes (overall and per
+ * source address) and on the rate of new handshakes per source address (a token bucket each). Not thread-safe:
+ * the server calls it under its own lock. The buckets are bounded: beyond {@link #MAX_TRACKED_SOURCES} the least
+ * recently seen source is forgotten (it starts again with a full bucket; the half-open limits still hold).
+ */
+public final class Admission {
+    /** Why a ClientHello from a new sender was dropped. */
+    public enum Refusal { MAX_PEERS, MAX_HALF_OPEN, MAX_HALF_OPEN_PER_SOURCE, RATE_LIMITED }
+
+    public static final int MAX_TRACKED_SOURCES = 65_536;
+
+    private final int maxPeers;
+    private final int maxHalfOpen;
+    private final int maxHalfOpenPerSource;
+    private final double ratePerNano;
+    private final double burst;
+    private final Map<InetAddress, Integer> halfOpenBySource = new HashMap<>();
+    private final Map<InetAddress, double[]> buckets = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<InetAddress, double[]> eldest) {
+            return size() > MAX_TRACKED_SOURCES;
+        }
+    };
+    private int peers;
+    private int halfOpen;
+
+    /**
+     * @param handshakesPerSecond new handshakes a source may start per second, on average
+     * @param burst how many it may start at once (the bucket's size)
+     */
+    public Admission(int maxPeers, int maxHalfOpen, int maxHalfOpenPerSource, double handshakesPerSecond, int burst) {
+        this.maxPeers = maxPeers;
+        this.maxHalfOpen = maxHalfOpen;
+        this.maxHalfOpenPerSource = maxHalfOpenPerSource;
+        this.ratePerNano = handshakesPerSecond / 1e9;
+        this.burst = burst;
+    }
+
+    /**
+     * Admits a handshake from {@code source} at {@code nanoTime} (counted as a half-open peer until
+     * {@link #handshakeEnded}), or says why not.
+     *
+     * @return null if admitted
+     */
+    public Refusal admit(InetAddress source, long nanoTime) {
+        if (peers >= maxPeers) {
+            return Refusal.MAX_PEERS;
+        }
+        if (halfOpen >= maxHalfOpen) {
+            return Refusal.MAX_HALF_OPEN;
+        }
+        if (halfOpenBySource.getOrDefault(source, 0) >= maxHalfOpenPerSource) {
+            return Refusal.MAX_HALF_OPEN_PER_SOURCE;
+        }
+        double[] bucket = buckets.computeIfAbsent(source, s -> new double[] {burst, nanoTime}); // tokens, last refill
+        bucket[0] = Math.min(burst, bucket[0] + (nanoTime - (long) bucket[1]) * ratePerNano);
+        bucket[1] = nanoTime;
+        if (bucket[0] < 1) {
+            return Refusal.RATE_LIMITED;
+        }
+        bucket[0] -= 1;
+        peers++;
+        halfOpen++;
+        halfOpenBySource.merge(source, 1, Integer::sum);
+        return null;
+    }
+
+    /** The handshake admitted for {@code source} ended; the peer stays (established) or leaves ({@link #left}). */
+    public void handshakeEnded(InetAddress source) {
+        halfOpen--;
+        halfOpenBySource.computeIfPresent(source, (s, n) -> n == 1 ? null : n - 1);
+    }
+
+    /** A peer admitted earlier is gone. */
+    public void left() {
+        peers--;
+    }
+
+    public int peers() {
+        return peers;
+    }
+
+    public int halfOpen() {
+        return halfOpen;
+    }
+}
