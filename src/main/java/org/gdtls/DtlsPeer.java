@@ -40,7 +40,6 @@ public final class DtlsPeer {
     final CompletableFuture<End> ended = new CompletableFuture<>();
     // guarded by the server's lock
     State state = State.HANDSHAKING;
-    CompletableFuture<Void> handshake;
     ScheduledFuture<?> handshakeDeadline;
     Subscription reader;
     volatile Throwable failure;

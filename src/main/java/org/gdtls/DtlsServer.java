@@ -281,7 +281,6 @@ public final class DtlsServer implements AutoCloseable {
         transport.deliver(hello);
         CompletableFuture<Void> handshake = connection.handshakeAsync(pump, 0, null);
         synchronized (lock) {
-            peer.handshake = handshake;
             if (peer.state == State.HANDSHAKING) {
                 peer.handshakeDeadline = Deadlines.after(settings.handshakeTimeout,
                         () -> end(peer, End.HANDSHAKE_TIMED_OUT, null));
@@ -438,7 +437,6 @@ public final class DtlsServer implements AutoCloseable {
      * sends close_notify within the close timeout, then drops the connection and the transport.
      */
     void end(DtlsPeer peer, End reason, Throwable failure) {
-        CompletableFuture<Void> handshake;
         Subscription watch;
         synchronized (lock) {
             if (peer.state == State.CLOSING) {
@@ -461,15 +459,14 @@ public final class DtlsServer implements AutoCloseable {
             peer.failure = failure;
             peers.remove(peer.transport.address());
             unclaimed.remove(peer);
-            handshake = peer.handshake;
             watch = peer.reader;
         }
-        demux.remove(peer.transport); // from now on its address's datagrams are strays, or a new ClientHello
+        // From now on its address's datagrams are strays, or a new ClientHello. The shut also ends a handshake in
+        // progress (its next read fails with CLOSED): cancelling it instead would open GLib 2.74's window where a
+        // cancel from another thread meets a freed GMainContext (GLib #3448, README), once per timed-out handshake.
+        demux.remove(peer.transport);
         if (watch != null) {
             watch.close();
-        }
-        if (handshake != null) {
-            handshake.cancel(true);
         }
         closeNotify(peer).whenComplete((ok, error) -> {
             peer.transport.close();

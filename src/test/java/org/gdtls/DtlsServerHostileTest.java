@@ -1,0 +1,90 @@
+package org.gdtls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Hostile traffic at a {@link DtlsServer} that also serves a legitimate client: random and DTLS-shaped garbage,
+ * ClientHello-shaped garbage, a flood of real ClientHellos from many source addresses, and a recorded session
+ * replayed and truncated. The server answers within its limits only, counts what it dropped, ends every hostile
+ * handshake by its deadline, and the legitimate client completes. Bounded in count; the seed is printed.
+ */
+@Timeout(180)
+class DtlsServerHostileTest {
+    private static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    private static final int MAX_HALF_OPEN = 8;
+
+    @Test
+    void legitimateClientsCompleteWhileThePortIsAttacked() throws Exception {
+        long seed = System.nanoTime();
+        System.out.println("DtlsServerHostileTest seed " + seed);
+        try (TlsCertificate certificate = TlsCertificate.fromFiles(LoopbackPair.pki("server.pem"),
+                LoopbackPair.pki("server-key.pem"));
+             DtlsServer server = DtlsServer.builder(LOOPBACK, certificate)
+                     .maxPeers(64).maxHalfOpen(MAX_HALF_OPEN).maxHalfOpenPerSource(2)
+                     .handshakeTimeout(Duration.ofSeconds(2))
+                     .onDatagram((peer, datagram) -> peer.connection().send(datagram)).start()) {
+            InetSocketAddress port = server.localAddress();
+            int threadsBefore = Thread.activeCount();
+            try (Recording before = Recording.sessionWith(port, 2, true);
+                 HostileTraffic attacker = HostileTraffic.at(port, seed)) {
+                HostileTraffic.Counts garbage = attacker.randomDatagrams(300, 30);
+                HostileTraffic.Counts shaped = attacker.dtlsShapedGarbage(300, 30);
+                HostileTraffic.Counts helloShaped = attacker.clientHelloShapedGarbage(200, 30);
+                HostileTraffic.Counts flood = attacker.clientHelloFlood(
+                        List.of(HostileTraffic.gioClientHello(), HostileTraffic.jdkClientHello()), 200, 1);
+                attacker.replayed(before, 2, 0);
+                attacker.truncated(before, 50, 0);
+                attacker.replayed(before, 1, 20);
+
+                // while the flood's handshakes are pending or just timed out, a new client still gets through
+                try (Recording during = Recording.sessionWith(port, 3, true)) {
+                    assertEchoes(during, seed);
+                }
+                // and the session recorded before the attack still echoes (replays did not break it)
+                assertEchoes(before, seed);
+
+                awaitHalfOpenDrained(server, seed);
+                DtlsServerStats stats = server.stats();
+                String context = stats + "; seed " + seed;
+                assertTrue(stats.peers() <= 64, context);
+                assertTrue(stats.droppedStray() > 0, context);
+                assertTrue(stats.refusedHalfOpen() + stats.refusedHalfOpenPerSource() + stats.refusedRateLimited() > 0,
+                        context);
+                // garbage that is not a ClientHello never drew a reply
+                assertEquals(0, garbage.bytesBack(), garbage + " " + context);
+                assertEquals(0, shaped.bytesBack(), shaped + " " + context);
+                // at most the admitted hellos were answered: never more sources than handshakes started
+                long started = stats.handshakesSucceeded() + stats.handshakesFailed() + stats.handshakesTimedOut();
+                assertTrue(flood.sourcesAnswered() + helloShaped.sourcesAnswered() <= started,
+                        flood + " " + helloShaped + " " + context);
+            }
+            // the server's own threads: the reader and the pump; GIO's pool is bounded by GLib
+            assertTrue(Thread.activeCount() <= threadsBefore + 8, "threads " + Thread.activeCount());
+        }
+    }
+
+    private static void assertEchoes(Recording session, long seed) throws GioException {
+        session.client().send(ByteBuffer.wrap("still".getBytes(StandardCharsets.UTF_8)));
+        ByteBuffer echo = ByteBuffer.allocateDirect(64);
+        assertEquals(5, session.client().receive(echo, Duration.ofSeconds(20)), "no echo; seed " + seed);
+    }
+
+    private static void awaitHalfOpenDrained(DtlsServer server, long seed) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (server.stats().halfOpen() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, server.stats().halfOpen(), "hostile handshakes end by their deadline; seed " + seed);
+    }
+}
