@@ -57,6 +57,7 @@ class DtlsServerHostileTest {
                 awaitHalfOpenDrained(server, seed);
                 DtlsServerStats stats = server.stats();
                 String context = stats + "; seed " + seed;
+                System.out.println(context + "\n" + flood + "\n" + helloShaped + "\n" + garbage + "\n" + shaped);
                 assertTrue(stats.peers() <= 64, context);
                 assertTrue(stats.droppedStray() > 0, context);
                 assertTrue(stats.refusedHalfOpen() + stats.refusedHalfOpenPerSource() + stats.refusedRateLimited() > 0,
