@@ -12,6 +12,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -30,8 +32,9 @@ import org.gdtls.internal.server.Admission.Refusal;
  * A DTLS server on one UDP port: GIO's {@link DtlsServerConnection} for each peer, over a {@link PeerTransport}
  * of the shared socket. One thread reads the socket; the glue hands each datagram to its peer's transport in C,
  * and returns only ClientHellos from new senders to that thread, which admits them within the limits below.
- * Handshakes run asynchronously on a {@link MainContextPump} (GIO runs each on its GTask thread pool): no thread per
- * peer. Each handshaken peer goes to the {@link Builder#onPeer} listener, or else waits for {@link #accept()}.
+ * Each handshake runs on a thread of the server's own while it lasts (at most {@link Builder#maxHalfOpen}); an
+ * established peer holds no thread: its datagrams, listeners and close run on a {@link MainContextPump}. Each
+ * handshaken peer goes to the {@link Builder#onPeer} listener, or else waits for {@link #accept()}.
  *
  * <p>GIO has no DTLS cookie exchange (glib-networking never asks GnuTLS for one), so the server's first flight
  * answers any ClientHello, spoofed or not, with several times its size. The limits bound what a stranger can
@@ -69,6 +72,7 @@ public final class DtlsServer implements AutoCloseable {
     private final TlsDatabase database;
     private final Admission admission;
     private final Cancellable readerCancel = new Cancellable();
+    private final ThreadPoolExecutor handshakes;
     private final Thread reader;
     private final Duration tick;
     private final PointerPointer<GDatagramBased> idleScratch = new PointerPointer<>(IDLE_SCAN);
@@ -100,6 +104,14 @@ public final class DtlsServer implements AutoCloseable {
         Duration shortest = settings.idleTimeout.compareTo(settings.handshakeTimeout) < 0
                 ? settings.idleTimeout : settings.handshakeTimeout;
         this.tick = clamp(shortest.dividedBy(4), Duration.ofMillis(20), Duration.ofSeconds(1));
+        // Admission keeps the half-open peers, hence the tasks, within maxHalfOpen: none ever waits in the queue.
+        this.handshakes = new ThreadPoolExecutor(settings.maxHalfOpen, settings.maxHalfOpen, 10, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), task -> {
+                    Thread t = new Thread(task, "gdtls-server-handshake " + settings.local);
+                    t.setDaemon(true);
+                    return t;
+                });
+        handshakes.allowCoreThreadTimeOut(true); // no thread while no handshake runs
         this.reader = new Thread(this::read, "gdtls-server " + settings.local);
         reader.setDaemon(true);
     }
@@ -163,25 +175,28 @@ public final class DtlsServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<DtlsPeer> all;
-        List<CompletableFuture<DtlsPeer>> waiters;
         synchronized (lock) {
             if (closing) {
                 return;
             }
             closing = true;
+        }
+        readerCancel.cancel();
+        try {
+            reader.join(TimeUnit.SECONDS.toMillis(5)); // first: only the reader adds peers
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<DtlsPeer> all;
+        List<CompletableFuture<DtlsPeer>> waiters;
+        synchronized (lock) {
             all = new ArrayList<>(peers.values());
             waiters = new ArrayList<>(waiting);
             waiting.clear();
         }
-        readerCancel.cancel();
-        try {
-            reader.join(TimeUnit.SECONDS.toMillis(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         waiters.forEach(w -> w.completeExceptionally(new IllegalStateException("server closed")));
         all.forEach(p -> end(p, End.SERVER_CLOSED, null));
+        handshakes.shutdown(); // the shuts above end the handshakes still running
         if (!pump.isPumpThread()) {
             try {
                 CompletableFuture.allOf(all.stream().map(p -> p.ended).toArray(CompletableFuture[]::new))
@@ -279,20 +294,35 @@ public final class DtlsServer implements AutoCloseable {
             peers.put(transport.address(), peer);
         }
         transport.deliver(hello);
-        CompletableFuture<Void> handshake = connection.handshakeAsync(pump, 0, null);
         synchronized (lock) {
-            if (peer.state == State.HANDSHAKING) {
-                peer.handshakeDeadline = Deadlines.after(settings.handshakeTimeout,
-                        () -> end(peer, End.HANDSHAKE_TIMED_OUT, null));
-            }
+            peer.handshakeDeadline = Deadlines.after(settings.handshakeTimeout,
+                    () -> end(peer, End.HANDSHAKE_TIMED_OUT, null));
         }
-        handshake.whenComplete((ok, error) -> {
-            if (error == null) {
-                established(peer);
-            } else {
-                end(peer, End.HANDSHAKE_FAILED, unwrap(error));
-            }
-        });
+        try {
+            handshakes.execute(() -> handshake(peer));
+        } catch (RuntimeException e) { // the server is closing: its executor refuses
+            end(peer, End.SERVER_CLOSED, e);
+        }
+    }
+
+    /**
+     * The handshake, blocking, on a thread of the server's own (at most one per half-open peer), not on GIO's GTask
+     * pool: GLib's pool is shared by the whole process, starts with 10 threads and grows by one every 100 ms or
+     * more while saturated, and a handshake holds its thread while the peer is silent. Hostile half-open peers would
+     * then hold back the application's other GIO work. The deadline ends it by shutting the transport.
+     */
+    private void handshake(DtlsPeer peer) {
+        try {
+            peer.connection.handshake();
+        } catch (GioException | RuntimeException e) {
+            end(peer, End.HANDSHAKE_FAILED, e);
+            return;
+        }
+        try {
+            pump.execute(() -> established(peer));
+        } catch (RuntimeException pumpGone) {
+            end(peer, End.SERVER_CLOSED, pumpGone);
+        }
     }
 
     private void configure(DtlsServerConnection connection) {
@@ -608,7 +638,7 @@ public final class DtlsServer implements AutoCloseable {
             return this;
         }
 
-        /** The pump for handshakes, closes and listeners (default: one the server starts and stops). */
+        /** The pump for datagrams, closes and listeners (default: one the server starts and stops). */
         public Builder pump(MainContextPump pump) {
             this.pump = pump;
             return this;
@@ -620,7 +650,7 @@ public final class DtlsServer implements AutoCloseable {
             return this;
         }
 
-        /** Handshakes in progress at once (default 128). */
+        /** Handshakes in progress at once, each on a thread of the server's while it lasts (default 128). */
         public Builder maxHalfOpen(int n) {
             this.maxHalfOpen = positive(n, "maxHalfOpen");
             return this;
