@@ -16,12 +16,14 @@
  * once that socket's queue holds other peers' ClientHellos too, which the new connection would then read.)
  *
  * --reuse says how the sockets share the port: glib = g_socket_bind(allow_reuse TRUE), which on Linux sets
- * SO_REUSEADDR and, for datagram sockets, SO_REUSEPORT; addr, port, both = only that option, set by hand.
+ * SO_REUSEADDR and, for datagram sockets, SO_REUSEPORT; addr, port, both, none = just those options, set by hand.
+ * Measured on Linux 6.18: addr alone, port alone, both and glib all work (each connected socket gets its peer's
+ * datagrams, the listener the new peers'); none fails the second bind() with EADDRINUSE.
  * A datagram from another new peer can land on a peer socket in the instant between its bind() and connect():
  * such strays are read off after connect() and dropped (counted; that peer resends after 1 s).
  *
  *   gdtls-bench-s8-server PKI_DIR [--host 127.0.0.1] [--port 0] [--max-peers N] [--duration S]
- *                         [--first-hello replay|retransmit] [--reuse glib|addr|port|both] [--report S]
+ *                         [--first-hello replay|retransmit] [--reuse glib|addr|port|both|none] [--report S]
  * Prints "port=P" once listening, a "status ..." line every --report seconds (default 1), and "key=value"
  * summary lines on SIGINT/SIGTERM or after --duration.
  */
@@ -179,7 +181,7 @@ static GDatagramBased *s8_replay_new(GSocket *base, GBytes *first)
 
 /* ---- the server ---- */
 
-typedef enum { REUSE_GLIB, REUSE_ADDR, REUSE_PORT, REUSE_BOTH } Reuse;
+typedef enum { REUSE_GLIB, REUSE_ADDR, REUSE_PORT, REUSE_BOTH, REUSE_NONE } Reuse;
 
 typedef struct {
   char *key; /* "address:port" of the peer */
@@ -196,12 +198,12 @@ static struct {
   GHashTable *peers; /* key -> Peer */
   GMainLoop *loop;
   Reuse reuse;
-  gboolean replay;
+  gboolean replay, no_database;
   int max_peers;
   long handshakes_ok, handshakes_failed, peers_closed, echoed, hellos, hellos_refused, known_dropped, strays;
   char *first_error;
   long rss_start_kb, rss_peak_kb, threads_peak, peers_peak, established;
-  gint64 start_ns;
+  gint64 start_ns, new_conn_ns, start_handshake_ns; /* main-loop time spent creating connections */
 } server;
 
 static void note_error(const char *what, GError *error)
@@ -300,9 +302,9 @@ static int shared_port_socket(const struct sockaddr_in *peer)
   int one = 1;
   if (fd < 0)
     return -1;
-  if (server.reuse != REUSE_PORT)
+  if (server.reuse == REUSE_ADDR || server.reuse == REUSE_BOTH)
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (server.reuse != REUSE_ADDR)
+  if (server.reuse == REUSE_PORT || server.reuse == REUSE_BOTH)
     setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
   if (bind(fd, (const struct sockaddr *) &server.local, sizeof server.local) < 0
       || (peer != NULL && connect(fd, (const struct sockaddr *) peer, sizeof *peer) < 0)) {
@@ -365,13 +367,20 @@ static void new_peer(GSocketAddress *address, const char *key, GBytes *hello)
   Peer *peer = g_new0(Peer, 1);
   peer->key = g_strdup(key);
   peer->socket = socket;
+  gint64 t0 = bench_now_ns();
   peer->conn = g_dtls_server_connection_new(base, server.cert, &error);
+  server.new_conn_ns += bench_now_ns() - t0;
   g_object_unref(base);
   if (peer->conn == NULL)
     bench_fail("g_dtls_server_connection_new", error);
+  if (server.no_database)
+    g_dtls_connection_set_database(G_DTLS_CONNECTION(peer->conn), NULL);
   g_hash_table_insert(server.peers, peer->key, peer);
+  server.hellos++;
   server.peers_peak = MAX(server.peers_peak, (long) g_hash_table_size(server.peers));
+  t0 = bench_now_ns();
   g_dtls_connection_handshake_async(G_DTLS_CONNECTION(peer->conn), G_PRIORITY_DEFAULT, NULL, on_handshake, peer);
+  server.start_handshake_ns += bench_now_ns() - t0;
 }
 
 /* Datagrams on the listening socket: first datagrams of new peers, or late ones of known peers that were queued
@@ -397,7 +406,6 @@ static gboolean on_listen(GSocket *listener, GIOCondition condition, gpointer un
     else if (server.max_peers > 0 && (int) g_hash_table_size(server.peers) >= server.max_peers)
       server.hellos_refused++;
     else {
-      server.hellos++;
       GBytes *hello = g_bytes_new(buffer, n);
       new_peer(address, key, hello);
       g_bytes_unref(hello);
@@ -418,10 +426,10 @@ static gboolean on_sample(gpointer unused)
 static gboolean on_report(gpointer unused)
 {
   printf("status t=%.1f peers=%u established=%ld handshakes_ok=%ld handshakes_failed=%ld echoed=%ld rss_kb=%ld "
-         "threads=%ld fds=%ld\n",
+         "threads=%ld fds=%ld malloc_in_use_kb=%lld\n",
          (bench_now_ns() - server.start_ns) / 1e9, g_hash_table_size(server.peers), server.established,
          server.handshakes_ok, server.handshakes_failed, server.echoed, bench_rss_kb(), bench_threads(),
-         bench_fds());
+         bench_fds(), bench_malloc_in_use() / 1024);
   fflush(stdout);
   return G_SOURCE_CONTINUE;
 }
@@ -470,7 +478,7 @@ int main(int argc, char **argv)
   double duration = 0, report = 1;
   if (argc < 2 || argv[1][0] == '-') {
     fprintf(stderr, "usage: %s PKI_DIR [--host H] [--port P] [--max-peers N] [--duration S] "
-                    "[--first-hello replay|retransmit] [--reuse glib|addr|port|both] [--report S]\n", argv[0]);
+                    "[--first-hello replay|retransmit] [--reuse glib|addr|port|both|none] [--report S]\n", argv[0]);
     return 2;
   }
   for (int i = 2; i + 1 < argc; i += 2) {
@@ -481,6 +489,7 @@ int main(int argc, char **argv)
     else if (strcmp(argv[i], "--first-hello") == 0) first_hello = argv[i + 1];
     else if (strcmp(argv[i], "--reuse") == 0) reuse = argv[i + 1];
     else if (strcmp(argv[i], "--report") == 0) report = atof(argv[i + 1]);
+    else if (strcmp(argv[i], "--database") == 0) server.no_database = strcmp(argv[i + 1], "none") == 0;
     else {
       fprintf(stderr, "unknown option %s\n", argv[i]);
       return 2;
@@ -488,7 +497,7 @@ int main(int argc, char **argv)
   }
   server.replay = strcmp(first_hello, "retransmit") != 0;
   server.reuse = strcmp(reuse, "addr") == 0 ? REUSE_ADDR : strcmp(reuse, "port") == 0 ? REUSE_PORT
-                 : strcmp(reuse, "both") == 0 ? REUSE_BOTH : REUSE_GLIB;
+                 : strcmp(reuse, "both") == 0 ? REUSE_BOTH : strcmp(reuse, "none") == 0 ? REUSE_NONE : REUSE_GLIB;
 
   BenchPki pki;
   bench_pki_load(&pki, argv[1]);
@@ -527,6 +536,8 @@ int main(int argc, char **argv)
   printf("handshakes_failed=%ld\n", server.handshakes_failed);
   printf("peers_closed=%ld\n", server.peers_closed);
   printf("datagrams_echoed=%ld\n", server.echoed);
+  printf("main_loop_ms_in_g_dtls_server_connection_new=%.0f\n", server.new_conn_ns / 1e6);
+  printf("main_loop_ms_in_handshake_async=%.0f\n", server.start_handshake_ns / 1e6);
   printf("rss_start_kb=%ld\n", server.rss_start_kb);
   printf("peak_rss_kb=%ld\n", server.rss_peak_kb);
   printf("peak_threads=%ld\n", server.threads_peak);
