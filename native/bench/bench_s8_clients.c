@@ -4,7 +4,7 @@
  * identity server.example.com, trusting ca.pem.
  *
  *   gdtls-bench-s8-clients HOST:PORT PKI_DIR MODE ARGS [--procs P] [--hold S] [--window W] [--size B]
- *                          [--timeout S] [--idle-wait S] [--seconds S]
+ *                          [--timeout S] [--idle-wait S] [--seconds S] [--inflight B]
  *   connect N        N clients start g_dtls_connection_handshake_async at once; time until all (and each) are
  *                    connected, handshakes/s, failures with the first GError. --hold S keeps them open S seconds
  *                    after every client of every process is connected.
@@ -24,9 +24,13 @@
  * (same N) shows which side limits: if the figure rises with P, it was the generator. Each process reports its
  * peak thread count. Start times are taken after every process has created its clients (CLOCK_MONOTONIC is
  * shared by all processes), so the processes start together.
+ * --inflight B keeps at most B handshakes per process running (a new one starts when one ends) instead of all at
+ * once: GnuTLS gives a handshake up after 60 s, so thousands started together against a server that completes a
+ * few dozen per second mostly fail. Connect times still count from the common start.
  * Prints "key=value" summary lines (times in seconds unless the key says otherwise).
  */
 #include <errno.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -43,7 +47,7 @@ static struct {
   char *host;
   int port;
   char *pki;
-  int n, k, size, window, probes, procs;
+  int n, k, size, window, probes, procs, inflight;
   double hold, timeout, idle_wait, seconds;
 } cfg = { .size = 64, .window = 1, .procs = 1, .timeout = 120, .idle_wait = 2, .seconds = 30 };
 
@@ -58,6 +62,7 @@ typedef struct {
 typedef struct {
   int n, failures;
   long round_trips, lost, threads_peak;
+  double cpu_s;
   gint64 data_start, data_end;
   long rtt_n;
   char first_error[256];
@@ -69,7 +74,7 @@ typedef struct {
   double *connect_s; /* per client, from the common start; -1 failed */
   double *rtt_us;
   long rtt_cap;
-  int handshakes_done, echo_finished;
+  int handshakes_done, handshakes_started, echo_finished;
   gint64 start_ns;
   BenchPki pki;
 } Worker;
@@ -138,6 +143,15 @@ static GDatagramBased *client_connection(GSocket *socket, GTlsDatabase *trust)
   return conn;
 }
 
+static void on_handshake(GObject *source, GAsyncResult *result, gpointer data);
+
+/* Starts the next client's handshake; with --inflight B, at most B per process run at once. */
+static void start_next(Worker *w)
+{
+  Client *c = &w->clients[w->handshakes_started++];
+  g_dtls_connection_handshake_async(G_DTLS_CONNECTION(c->conn), G_PRIORITY_DEFAULT, NULL, on_handshake, c);
+}
+
 static void on_handshake(GObject *source, GAsyncResult *result, gpointer data)
 {
   Worker *w = g_object_get_data(source, "s8-worker");
@@ -153,6 +167,8 @@ static void on_handshake(GObject *source, GAsyncResult *result, gpointer data)
     g_error_free(error);
   }
   w->handshakes_done++;
+  if (w->handshakes_started < w->h.n)
+    start_next(w);
 }
 
 static void send_probe(Client *c, int size)
@@ -245,9 +261,8 @@ static void run_worker(int n, int probes, int up, int down)
   write_all(up, &byte, 1);
   read_all(down, &w.start_ns, sizeof w.start_ns); /* every process starts at the same moment */
   g_main_context_push_thread_default(context); /* the async handshakes report to this context */
-  for (int i = 0; i < n; i++)
-    g_dtls_connection_handshake_async(G_DTLS_CONNECTION(w.clients[i].conn), G_PRIORITY_DEFAULT, NULL, on_handshake,
-                                      &w.clients[i]);
+  for (int i = 0; i < (cfg.inflight > 0 ? MIN(cfg.inflight, n) : n); i++)
+    start_next(&w);
   iterate_until(&w, context, &w.handshakes_done, n, w.start_ns + (gint64) (cfg.timeout * 1e9));
   for (int i = 0; i < n; i++) {
     Client *c = &w.clients[i];
@@ -312,6 +327,9 @@ static void run_worker(int n, int probes, int up, int down)
     iterate_until(&w, context, &never, 1, bench_now_ns() + (gint64) (cfg.hold * 1e9));
   }
 
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  w.h.cpu_s = usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
   write_all(up, &w.h, sizeof w.h);
   write_all(up, w.connect_s, n * sizeof(double));
   write_all(up, w.rtt_us, w.h.rtt_n * sizeof(double));
@@ -368,6 +386,7 @@ static int run_load(void)
     write_all(down[p], "G", 1);
 
   double *connect = g_new(double, cfg.n), *rtt = NULL;
+  double cpu = 0;
   long connected = 0, failures = 0, round_trips = 0, lost = 0, rtt_n = 0, threads_sum = 0, threads_max = 0;
   gint64 data_start = G_MAXINT64, data_end = 0;
   char first_error[256] = "";
@@ -384,6 +403,7 @@ static int run_load(void)
     read_all(up[p], rtt + rtt_n, h.rtt_n * sizeof(double));
     rtt_n += h.rtt_n;
     failures += h.failures;
+    cpu += h.cpu_s;
     round_trips += h.round_trips;
     lost += h.lost;
     threads_sum += h.threads_peak;
@@ -406,6 +426,7 @@ static int run_load(void)
   printf("all_connected_s=%.3f\n", all);
   printf("handshakes_per_s=%.2f\n", all > 0 ? connected / all : 0);
   print_seconds("connect_s", connect, connected);
+  printf("client_cpu_s=%.2f\n", cpu);
   printf("client_peak_threads_max_per_proc=%ld\nclient_peak_threads_sum=%ld\n", threads_max, threads_sum);
   if (cfg.mode == MODE_ECHO || cfg.mode == MODE_IDLE) {
     double span = (data_end - data_start) / 1e9;
@@ -482,7 +503,7 @@ static int run_amplify(void)
 int main(int argc, char **argv)
 {
   const char *usage = "usage: %s HOST:PORT PKI_DIR connect N | echo N K SIZE | idle N M | amplify "
-                      "[--procs P] [--hold S] [--window W] [--size B] [--timeout S] [--idle-wait S] [--seconds S]\n";
+                      "[--procs P] [--hold S] [--window W] [--size B] [--timeout S] [--idle-wait S] [--seconds S] [--inflight B]\n";
   char *positional[8];
   int npos = 0;
   for (int i = 1; i < argc; i++) {
@@ -495,6 +516,7 @@ int main(int argc, char **argv)
       else if (strcmp(o, "--timeout") == 0) cfg.timeout = atof(v);
       else if (strcmp(o, "--idle-wait") == 0) cfg.idle_wait = atof(v);
       else if (strcmp(o, "--seconds") == 0) cfg.seconds = atof(v);
+      else if (strcmp(o, "--inflight") == 0) cfg.inflight = atoi(v);
       else {
         fprintf(stderr, "unknown option %s\n", o);
         return 2;

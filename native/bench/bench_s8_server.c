@@ -32,6 +32,7 @@
 #include <glib-unix.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -202,7 +203,8 @@ static struct {
   int max_peers;
   long handshakes_ok, handshakes_failed, peers_closed, echoed, hellos, hellos_refused, known_dropped, strays;
   char *first_error;
-  long rss_start_kb, rss_peak_kb, threads_peak, peers_peak, established;
+  long rss_start_kb, rss_peak_kb, threads_peak, peers_peak, established, established_peak, rss_at_established_peak_kb;
+  long long malloc_start, malloc_at_established_peak;
   gint64 start_ns, new_conn_ns, start_handshake_ns; /* main-loop time spent creating connections */
 } server;
 
@@ -416,20 +418,34 @@ static gboolean on_listen(GSocket *listener, GIOCondition condition, gpointer un
   }
 }
 
+static double cpu_seconds(void)
+{
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
 static gboolean on_sample(gpointer unused)
 {
-  server.rss_peak_kb = MAX(server.rss_peak_kb, bench_rss_kb());
+  long rss = bench_rss_kb();
+  server.rss_peak_kb = MAX(server.rss_peak_kb, rss);
   server.threads_peak = MAX(server.threads_peak, bench_threads());
+  if (server.established > 0 && server.established >= server.established_peak) {
+    /* the memory with the most peers connected at once: what idle peers cost */
+    server.established_peak = server.established;
+    server.rss_at_established_peak_kb = rss;
+    server.malloc_at_established_peak = bench_malloc_in_use();
+  }
   return G_SOURCE_CONTINUE;
 }
 
 static gboolean on_report(gpointer unused)
 {
   printf("status t=%.1f peers=%u established=%ld handshakes_ok=%ld handshakes_failed=%ld echoed=%ld rss_kb=%ld "
-         "threads=%ld fds=%ld malloc_in_use_kb=%lld\n",
+         "threads=%ld fds=%ld malloc_in_use_kb=%lld cpu_s=%.1f\n",
          (bench_now_ns() - server.start_ns) / 1e9, g_hash_table_size(server.peers), server.established,
          server.handshakes_ok, server.handshakes_failed, server.echoed, bench_rss_kb(), bench_threads(),
-         bench_fds(), bench_malloc_in_use() / 1024);
+         bench_fds(), bench_malloc_in_use() / 1024, cpu_seconds());
   fflush(stdout);
   return G_SOURCE_CONTINUE;
 }
@@ -520,6 +536,7 @@ int main(int argc, char **argv)
   server.start_ns = bench_now_ns();
   server.rss_start_kb = server.rss_peak_kb = bench_rss_kb();
   server.threads_peak = bench_threads();
+  server.malloc_start = bench_malloc_in_use();
   printf("port=%d\nfirst_hello=%s\nreuse=%s\n", ntohs(server.local.sin_port), server.replay ? "replay" : "retransmit",
          reuse);
   fflush(stdout);
@@ -541,6 +558,17 @@ int main(int argc, char **argv)
   printf("rss_start_kb=%ld\n", server.rss_start_kb);
   printf("peak_rss_kb=%ld\n", server.rss_peak_kb);
   printf("peak_threads=%ld\n", server.threads_peak);
+  printf("established_peak=%ld\n", server.established_peak);
+  printf("rss_kb_at_established_peak=%ld\n", server.rss_at_established_peak_kb);
+  printf("malloc_in_use_kb_start=%lld\nmalloc_in_use_kb_at_established_peak=%lld\n", server.malloc_start / 1024,
+         server.malloc_at_established_peak / 1024);
+  if (server.established_peak > 0) {
+    printf("rss_kb_per_established_peer=%.1f\n",
+           (double) (server.rss_at_established_peak_kb - server.rss_start_kb) / server.established_peak);
+    printf("malloc_kb_per_established_peer=%.1f\n",
+           (server.malloc_at_established_peak - server.malloc_start) / 1024.0 / server.established_peak);
+  }
+  printf("cpu_s=%.2f\nwall_s=%.2f\n", cpu_seconds(), (bench_now_ns() - server.start_ns) / 1e9);
   printf("first_error=%s\n", server.first_error ? server.first_error : "none");
   fflush(stdout);
   /* Exit without closing the peers: close_notify to thousands of clients is not what is measured. */
