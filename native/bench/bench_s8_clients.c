@@ -4,7 +4,7 @@
  * identity server.example.com, trusting ca.pem.
  *
  *   gdtls-bench-s8-clients HOST:PORT PKI_DIR MODE ARGS [--procs P] [--hold S] [--window W] [--size B]
- *                          [--timeout S] [--idle-wait S] [--seconds S] [--inflight B]
+ *                          [--timeout S] [--idle-wait S] [--seconds S] [--inflight B] [--hellos H]
  *   connect N        N clients start g_dtls_connection_handshake_async at once; time until all (and each) are
  *                    connected, handshakes/s, failures with the first GError. --hold S keeps them open S seconds
  *                    after every client of every process is connected.
@@ -15,7 +15,8 @@
  *                    --size B (default 64) bytes, one at a time, each to a random one of them.
  *   amplify          captures the first datagram a GIO client sends (its ClientHello) on a local socket, sends
  *                    it once to the server from a socket that never answers, and counts what comes back over
- *                    --seconds S (default 30): bytes out / bytes in.
+ *                    --seconds S (default 30): bytes out / bytes in. --hellos H sends it from H such sockets
+ *                    (H spoofed peers; each holds a server connection and, while it waits, a GTask thread).
  *
  * The clients are split over --procs P processes (default 1), each with its own GMainContext and its own GTask
  * thread pool. That pool runs every async handshake and each one holds a pool thread for its whole duration
@@ -30,6 +31,7 @@
  * Prints "key=value" summary lines (times in seconds unless the key says otherwise).
  */
 #include <errno.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -47,9 +49,9 @@ static struct {
   char *host;
   int port;
   char *pki;
-  int n, k, size, window, probes, procs, inflight;
+  int n, k, size, window, probes, procs, inflight, hellos;
   double hold, timeout, idle_wait, seconds;
-} cfg = { .size = 64, .window = 1, .procs = 1, .timeout = 120, .idle_wait = 2, .seconds = 30 };
+} cfg = { .size = 64, .window = 1, .procs = 1, .timeout = 120, .idle_wait = 2, .seconds = 30, .hellos = 1 };
 
 typedef struct {
   GDatagramBased *conn;
@@ -131,15 +133,19 @@ static GSocketAddress *server_address(void)
   return address;
 }
 
+/* What g_dtls_client_connection_new + g_dtls_connection_set_database do, but with the database given at
+ * construction: glib-networking 2.74 otherwise parses the system CA bundle in every connection's constructor
+ * (gnutls_x509_trust_list_add_system_trust, ~10 ms of CPU), which would slow the generator down. */
 static GDatagramBased *client_connection(GSocket *socket, GTlsDatabase *trust)
 {
   GError *error = NULL;
   GSocketConnectable *identity = g_network_address_new(BENCH_SERVER_IDENTITY, 0);
-  GDatagramBased *conn = g_dtls_client_connection_new(G_DATAGRAM_BASED(socket), identity, &error);
+  GDatagramBased *conn = g_initable_new(g_tls_backend_get_dtls_client_connection_type(g_tls_backend_get_default()),
+                                        NULL, &error, "base-socket", socket, "server-identity", identity,
+                                        "database", trust, NULL);
   if (conn == NULL)
-    bench_fail("g_dtls_client_connection_new", error);
+    bench_fail("DTLS client connection", error);
   g_object_unref(identity);
-  g_dtls_connection_set_database(G_DTLS_CONNECTION(conn), trust);
   return conn;
 }
 
@@ -472,30 +478,43 @@ static int run_amplify(void)
   GBytes *hello = capture_client_hello();
   gsize in_size;
   const guint8 *in = g_bytes_get_data(hello, &in_size);
-  GSocket *silent = bench_bound_socket(); /* receives, never answers */
   GSocketAddress *address = server_address();
+  int h = cfg.hellos;
+  GSocket **silent = g_new(GSocket *, h); /* each receives, never answers: --hellos spoofed peers */
+  struct pollfd *fds = g_new0(struct pollfd, h);
   gint64 start = bench_now_ns();
-  if (g_socket_send_to(silent, address, (const gchar *) in, in_size, NULL, &error) != (gssize) in_size)
-    bench_fail("send ClientHello", error);
+  for (int i = 0; i < h; i++) {
+    silent[i] = bench_bound_socket();
+    fds[i] = (struct pollfd) { g_socket_get_fd(silent[i]), POLLIN, 0 };
+    if (g_socket_send_to(silent[i], address, (const gchar *) in, in_size, NULL, &error) != (gssize) in_size)
+      bench_fail("send ClientHello", error);
+  }
+  printf("mode=amplify\nseconds=%.0f\nhellos_sent=%d\n", cfg.seconds, h);
+  printf("client_hello_bytes=%zu\n", in_size);
+  fflush(stdout);
   long out_bytes = 0, out_datagrams = 0;
-  GString *arrivals = g_string_new("");
+  GString *arrivals = g_string_new(""); /* of the first socket: the resend schedule */
   gint64 end = start + (gint64) (cfg.seconds * 1e9);
   guint8 buffer[65536];
   for (gint64 now; (now = bench_now_ns()) < end;) {
-    if (!g_socket_condition_timed_wait(silent, G_IO_IN, (end - now) / 1000, NULL, NULL))
-      break;
-    gssize n = g_socket_receive(silent, (gchar *) buffer, sizeof buffer, NULL, NULL);
-    if (n < 0)
+    if (poll(fds, h, (int) ((end - now) / 1000000) + 1) <= 0)
       continue;
-    out_bytes += n;
-    out_datagrams++;
-    g_string_append_printf(arrivals, "%s%.2f:%zd", arrivals->len ? "," : "", (bench_now_ns() - start) / 1e9, n);
+    for (int i = 0; i < h; i++) {
+      if (!(fds[i].revents & POLLIN))
+        continue;
+      gssize n = g_socket_receive(silent[i], (gchar *) buffer, sizeof buffer, NULL, NULL);
+      if (n < 0)
+        continue;
+      out_bytes += n;
+      out_datagrams++;
+      if (i == 0)
+        g_string_append_printf(arrivals, "%s%.2f:%zd", arrivals->len ? "," : "", (bench_now_ns() - start) / 1e9, n);
+    }
   }
-  printf("mode=amplify\nseconds=%.0f\n", cfg.seconds);
-  printf("client_hello_bytes=%zu\n", in_size);
+  printf("bytes_in=%zu\n", in_size * h);
   printf("bytes_back=%ld\ndatagrams_back=%ld\n", out_bytes, out_datagrams);
-  printf("amplification=%.2f\n", (double) out_bytes / in_size);
-  printf("arrivals_s_bytes=%s\n", arrivals->len ? arrivals->str : "none");
+  printf("amplification=%.2f\n", (double) out_bytes / (in_size * h));
+  printf("first_socket_arrivals_s_bytes=%s\n", arrivals->len ? arrivals->str : "none");
   fflush(stdout);
   _exit(0); /* the cancelled capture handshake may still be unwinding on a GTask thread */
 }
@@ -503,7 +522,7 @@ static int run_amplify(void)
 int main(int argc, char **argv)
 {
   const char *usage = "usage: %s HOST:PORT PKI_DIR connect N | echo N K SIZE | idle N M | amplify "
-                      "[--procs P] [--hold S] [--window W] [--size B] [--timeout S] [--idle-wait S] [--seconds S] [--inflight B]\n";
+                      "[--procs P] [--hold S] [--window W] [--size B] [--timeout S] [--idle-wait S] [--seconds S] [--inflight B] [--hellos H]\n";
   char *positional[8];
   int npos = 0;
   for (int i = 1; i < argc; i++) {
@@ -517,6 +536,7 @@ int main(int argc, char **argv)
       else if (strcmp(o, "--idle-wait") == 0) cfg.idle_wait = atof(v);
       else if (strcmp(o, "--seconds") == 0) cfg.seconds = atof(v);
       else if (strcmp(o, "--inflight") == 0) cfg.inflight = atoi(v);
+      else if (strcmp(o, "--hellos") == 0) cfg.hellos = MAX(1, atoi(v));
       else {
         fprintf(stderr, "unknown option %s\n", o);
         return 2;

@@ -199,7 +199,8 @@ static struct {
   GHashTable *peers; /* key -> Peer */
   GMainLoop *loop;
   Reuse reuse;
-  gboolean replay, no_database;
+  gboolean replay;
+  enum { DATABASE_SYSTEM, DATABASE_NONE, DATABASE_CONSTRUCT } database;
   int max_peers;
   long handshakes_ok, handshakes_failed, peers_closed, echoed, hellos, hellos_refused, known_dropped, strays;
   char *first_error;
@@ -370,12 +371,16 @@ static void new_peer(GSocketAddress *address, const char *key, GBytes *hello)
   peer->key = g_strdup(key);
   peer->socket = socket;
   gint64 t0 = bench_now_ns();
-  peer->conn = g_dtls_server_connection_new(base, server.cert, &error);
+  if (server.database == DATABASE_CONSTRUCT) /* what g_dtls_server_connection_new does, with no database */
+    peer->conn = g_initable_new(g_tls_backend_get_dtls_server_connection_type(g_tls_backend_get_default()), NULL,
+                                &error, "base-socket", base, "certificate", server.cert, "database", NULL, NULL);
+  else
+    peer->conn = g_dtls_server_connection_new(base, server.cert, &error);
   server.new_conn_ns += bench_now_ns() - t0;
   g_object_unref(base);
   if (peer->conn == NULL)
     bench_fail("g_dtls_server_connection_new", error);
-  if (server.no_database)
+  if (server.database == DATABASE_NONE)
     g_dtls_connection_set_database(G_DTLS_CONNECTION(peer->conn), NULL);
   g_hash_table_insert(server.peers, peer->key, peer);
   server.hellos++;
@@ -505,7 +510,9 @@ int main(int argc, char **argv)
     else if (strcmp(argv[i], "--first-hello") == 0) first_hello = argv[i + 1];
     else if (strcmp(argv[i], "--reuse") == 0) reuse = argv[i + 1];
     else if (strcmp(argv[i], "--report") == 0) report = atof(argv[i + 1]);
-    else if (strcmp(argv[i], "--database") == 0) server.no_database = strcmp(argv[i + 1], "none") == 0;
+    else if (strcmp(argv[i], "--database") == 0) server.database = strcmp(argv[i + 1], "none") == 0 ? DATABASE_NONE
+                                                 : strcmp(argv[i + 1], "construct-none") == 0 ? DATABASE_CONSTRUCT
+                                                 : DATABASE_SYSTEM;
     else {
       fprintf(stderr, "unknown option %s\n", argv[i]);
       return 2;
