@@ -12,7 +12,8 @@
  *                    --window W (default 1, ping-pong) outstanding per client, all clients at once: round trips/s
  *                    and the round-trip median/p99 (each datagram carries its send time).
  *   idle N M         N clients connect and stay silent for --idle-wait S (default 2), then M round trips of
- *                    --size B (default 64) bytes, one at a time, each to a random one of them.
+ *                    --size B (default 64) bytes, one at a time, each to a random one of the first process's
+ *                    clients (the server cannot tell them apart), while the rest stay silent.
  *   amplify          captures the first datagram a GIO client sends (its ClientHello) on a local socket, sends
  *                    it once to the server from a socket that never answers, and counts what comes back over
  *                    --seconds S (default 30): bytes out / bytes in. --hellos H sends it from H such sockets
@@ -368,7 +369,8 @@ static int run_load(void)
       perror("pipe");
       return 1;
     }
-    int n = cfg.n / procs + (p < cfg.n % procs), probes = cfg.probes / procs + (p < cfg.probes % procs);
+    int n = cfg.n / procs + (p < cfg.n % procs);
+    int probes = p == 0 ? cfg.probes : 0; /* one prober: round trips one at a time, none racing another */
     pids[p] = fork();
     if (pids[p] == 0) {
       close(to_parent[0]);
