@@ -24,7 +24,11 @@
  * (GnuTLS in blocking DTLS mode sleeps 50 ms per flight), and the pool grows slowly past its first 10 threads:
  * with one process the load generator itself can be what limits handshakes/s. Comparing P = 1 with P = 2, 4, ...
  * (same N) shows which side limits: if the figure rises with P, it was the generator. Each process reports its
- * peak thread count. Start times are taken after every process has created its clients (CLOCK_MONOTONIC is
+ * peak thread count. Found on 2 vCPUs against the C server (scripts/bench-s8.sh): 1000 clients, P = 1 gives ~32
+ * handshakes/s, P = 4 ~38/s and P = 16 no more (~35/s): one process is (a little) generator-bound; from P = 2-4
+ * on, the server is the limit. Its GTask pool keeps 10 threads while handshakes keep completing, each handshake
+ * holds one for ~270 ms (GnuTLS's 50 ms sleeps per flight, on both sides), and 10 / 0.27 s = 37/s; the server
+ * uses ~4 ms of CPU per handshake, so it is not CPU-bound. Start times are taken after every process has created its clients (CLOCK_MONOTONIC is
  * shared by all processes), so the processes start together.
  * --inflight B keeps at most B handshakes per process running (a new one starts when one ends) instead of all at
  * once: GnuTLS gives a handshake up after 60 s, so thousands started together against a server that completes a
