@@ -58,7 +58,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.
 server_pid=""
 stop_server() {
   if [ -n "$server_pid" ]; then
-    kill -INT "$server_pid" 2>/dev/null || true
+    kill -TERM "$server_pid" 2>/dev/null || true # TERM: a background JVM ignores INT
     wait "$server_pid" 2>/dev/null || true
     server_pid=""
   fi

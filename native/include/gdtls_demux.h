@@ -3,7 +3,11 @@
  * batches (g_socket_receive_messages) and queues each on the GdtlsPeerDatagram (gdtls_peer.h) registered for its
  * sender, all in C: the steady state crosses into Java not once per datagram. Only a datagram from a sender with no
  * transport that opens with a ClientHello is handed to the caller, who decides whether to admit that sender; any
- * other datagram from an unregistered sender is dropped without a reply, and counted. Plain GIO, no JNI.
+ * other datagram from an unregistered sender is dropped without a reply, and counted. So is a datagram shorter than
+ * a DTLS record header (13 bytes), from anyone: it holds no record, and GIO would let it hurt the peer's session.
+ * glib-networking's GnuTLS pull function passes an empty one's length 0 to GnuTLS as the end of the stream, which
+ * invalidates the session; a shorter header costs the next record (README, "What forged datagrams can and cannot
+ * do"; C the same). Plain GIO, no JNI.
  */
 #ifndef GDTLS_DEMUX_H
 #define GDTLS_DEMUX_H
@@ -20,7 +24,8 @@ typedef enum {
   GDTLS_DEMUX_STRAY = 3,         /* dropped: no transport for the sender, and not a ClientHello */
   GDTLS_DEMUX_HELLOS = 4,        /* returned to the caller: a ClientHello from a sender with no transport */
   GDTLS_DEMUX_PEERS = 5,         /* transports registered now */
-  GDTLS_DEMUX_COUNTER_COUNT = 6
+  GDTLS_DEMUX_SHORT = 6,         /* dropped: shorter than a DTLS record header (13 bytes), whoever sent them */
+  GDTLS_DEMUX_COUNTER_COUNT = 7
 } GdtlsDemuxCounter;
 
 /* The largest datagram the demultiplexer reads whole; longer ones are truncated, as by any UDP read. */

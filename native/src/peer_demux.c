@@ -8,6 +8,7 @@
 #include <string.h>
 
 #define BATCH 16
+#define DTLS_RECORD_HEADER 13 /* type, version (2), epoch (2), sequence number (6), length (2) */
 
 /* A sender as the kernel gives it: the family, port, address and (IPv6) scope id, zero-padded. */
 typedef struct {
@@ -115,6 +116,11 @@ static gboolean hand_over(GdtlsPeerDemux *self, guint i, gint64 now)
   gboolean known_address = key_of(self->senders[i], &key);
   g_mutex_lock(&self->lock);
   self->counters[GDTLS_DEMUX_RECEIVED]++;
+  if (size < DTLS_RECORD_HEADER) { /* see gdtls_demux.h: GnuTLS would end the session, or lose the next record */
+    self->counters[GDTLS_DEMUX_SHORT]++;
+    g_mutex_unlock(&self->lock);
+    return TRUE;
+  }
   Entry *entry = known_address ? g_hash_table_lookup(self->by_key, &key) : NULL;
   if (entry != NULL) {
     entry->last_seen = now;

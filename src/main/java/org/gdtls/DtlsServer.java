@@ -43,7 +43,10 @@ import org.gdtls.internal.server.Admission.Refusal;
  * per source address at most {@link Builder#handshakesPerSourcePerSecond}; each handshake within
  * {@link Builder#handshakeTimeout}; each peer silent for less than {@link Builder#idleTimeout}; at most
  * {@link Builder#queueCapacity} datagrams waiting per peer. A datagram from a sender with no session that is not a
- * ClientHello gets no reply. {@link #stats()} counts every datagram and every refusal by reason.
+ * ClientHello gets no reply. A datagram shorter than a DTLS record header is dropped whoever sends it: GIO would
+ * read an empty one as the end of its peer's session and invalidate the session (one spoofed datagram would end
+ * it), and a shorter header would cost the session its next record. {@link #stats()}
+ * counts every datagram and every refusal by reason.
  *
  * <pre>{@code
  * try (DtlsServer server = DtlsServer.builder(new InetSocketAddress(5684), certificate)
@@ -70,6 +73,7 @@ public final class DtlsServer implements AutoCloseable {
     private final boolean ownsPump;
     private final TlsCertificate certificate; // the server's own references
     private final TlsDatabase database;
+    private final TlsDatabase defaultDatabase; // GIO's, when client certificates are asked for without a database
     private final Admission admission;
     private final Cancellable readerCancel = new Cancellable();
     private final ThreadPoolExecutor handshakes;
@@ -99,6 +103,8 @@ public final class DtlsServer implements AutoCloseable {
         this.demux = new PeerDemux(socket);
         this.certificate = settings.certificate.handle.call(TlsCertificate::borrow);
         this.database = settings.database == null ? null : settings.database.handle.call(TlsDatabase::borrow);
+        this.defaultDatabase = database == null && settings.authenticationMode != TlsAuthenticationMode.NONE
+                ? TlsBackend.defaultDatabase() : null;
         this.admission = new Admission(settings.maxPeers, settings.maxHalfOpen, settings.maxHalfOpenPerSource,
                 settings.handshakesPerSecond, settings.handshakeBurst);
         Duration shortest = settings.idleTimeout.compareTo(settings.handshakeTimeout) < 0
@@ -161,7 +167,7 @@ public final class DtlsServer implements AutoCloseable {
         long[] c = demux.counters();
         synchronized (lock) {
             return new DtlsServerStats(admission.peers(), admission.halfOpen(), succeeded, failed, timedOut, closedIdle,
-                    c[PeerDemux.RECEIVED], c[PeerDemux.DELIVERED], c[PeerDemux.QUEUE_FULL], c[PeerDemux.STRAY],
+                    c[PeerDemux.RECEIVED], c[PeerDemux.DELIVERED], c[PeerDemux.QUEUE_FULL], c[PeerDemux.STRAY], c[PeerDemux.SHORT],
                     refusals[Refusal.MAX_PEERS.ordinal()], refusals[Refusal.MAX_HALF_OPEN.ordinal()],
                     refusals[Refusal.MAX_HALF_OPEN_PER_SOURCE.ordinal()], refusals[Refusal.RATE_LIMITED.ordinal()],
                     callbackFailures);
@@ -217,6 +223,9 @@ public final class DtlsServer implements AutoCloseable {
         certificate.close();
         if (database != null) {
             database.close();
+        }
+        if (defaultDatabase != null) {
+            defaultDatabase.close();
         }
         readerCancel.close();
     }
@@ -276,7 +285,7 @@ public final class DtlsServer implements AutoCloseable {
         }
         DtlsServerConnection connection;
         try {
-            connection = DtlsServerConnection.create(transport, certificate);
+            connection = DtlsServerConnection.create(transport, certificate, databaseFor(settings));
             configure(connection);
         } catch (GioException | RuntimeException e) {
             demux.remove(transport);
@@ -325,11 +334,20 @@ public final class DtlsServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The database each connection is constructed with: the application's; none when no client certificate is
+     * asked for (then it is never used, and constructing without one would load the system CA bundle into every
+     * connection on glib-networking 2.74); else GIO's default, as a connection would have it.
+     */
+    private TlsDatabase databaseFor(Builder settings) {
+        if (database != null || settings.authenticationMode == TlsAuthenticationMode.NONE) {
+            return database;
+        }
+        return defaultDatabase;
+    }
+
     private void configure(DtlsServerConnection connection) {
         connection.setAuthenticationMode(settings.authenticationMode);
-        if (database != null) {
-            connection.setDatabase(database);
-        }
         if (!settings.alpn.isEmpty()) {
             connection.setAdvertisedProtocols(settings.alpn);
         }

@@ -16,6 +16,9 @@ package org.gdtls;
  * @param datagramsDelivered datagrams queued on a peer's transport
  * @param droppedQueueFull datagrams dropped: their peer's queue was full
  * @param droppedStray datagrams dropped: from a sender with no session, and not a ClientHello
+ * @param droppedShort datagrams shorter than a DTLS record header (13 bytes) dropped, from anyone: glib-networking
+ *     would take an empty one for the end of its peer's session and invalidate it, and a shorter header would cost
+ *     the session its next record
  * @param refusedMaxPeers ClientHellos dropped: as many sessions as allowed
  * @param refusedHalfOpen ClientHellos dropped: as many half-open handshakes as allowed
  * @param refusedHalfOpenPerSource ClientHellos dropped: as many half-open handshakes from that address as allowed
@@ -24,7 +27,8 @@ package org.gdtls;
  */
 public record DtlsServerStats(int peers, int halfOpen, long handshakesSucceeded, long handshakesFailed,
                               long handshakesTimedOut, long closedIdle, long datagramsReceived,
-                              long datagramsDelivered, long droppedQueueFull, long droppedStray, long refusedMaxPeers,
+                              long datagramsDelivered, long droppedQueueFull, long droppedStray, long droppedShort,
+                              long refusedMaxPeers,
                               long refusedHalfOpen, long refusedHalfOpenPerSource, long refusedRateLimited,
                               long callbackFailures) {
 }

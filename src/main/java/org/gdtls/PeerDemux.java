@@ -22,7 +22,8 @@ import org.gdtls.internal.glue.ObjectHandle;
  */
 final class PeerDemux implements AutoCloseable {
     /** The counters' order in the glue (GdtlsDemuxCounter). */
-    static final int RECEIVED = 0, DELIVERED = 1, QUEUE_FULL = 2, STRAY = 3, HELLOS = 4, PEERS = 5, COUNTERS = 6;
+    static final int RECEIVED = 0, DELIVERED = 1, QUEUE_FULL = 2, STRAY = 3, HELLOS = 4, PEERS = 5, SHORT = 6,
+            COUNTERS = 7;
 
     private final ObjectHandle<GObject> handle;
     private final ByteBuffer hello = ByteBuffer.allocateDirect(Glue.GDTLS_DEMUX_MAX_DATAGRAM);

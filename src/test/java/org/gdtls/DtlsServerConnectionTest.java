@@ -18,6 +18,26 @@ import org.junit.jupiter.api.Timeout;
 class DtlsServerConnectionTest {
 
     @Test
+    void constructedWithItsDatabaseOrWithNone() throws Exception {
+        try (UdpSocket socket = UdpSocket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+             TlsCertificate cert = TlsCertificate.fromFiles(LoopbackPair.pki("server.pem"), LoopbackPair.pki("server-key.pem"));
+             TlsDatabase ca = TlsDatabase.fromFile(LoopbackPair.pki("ca.pem"))) {
+            try (DtlsServerConnection none = DtlsServerConnection.create(socket, cert, null)) {
+                assertEquals(0L, GObjectOracle.property(none.handle.address(), "database"));
+                assertEquals(cert.handle.address(), GObjectOracle.property(none.handle.address(), "certificate"));
+            }
+            try (DtlsServerConnection withCa = DtlsServerConnection.create(socket, cert, ca)) {
+                assertEquals(ca.handle.address(), GObjectOracle.property(withCa.handle.address(), "database"));
+            }
+            try (DtlsServerConnection gioDefault = DtlsServerConnection.create(socket, cert);
+                 TlsDatabase system = TlsBackend.defaultDatabase()) {
+                assertEquals(system.handle.address(), GObjectOracle.property(gioDefault.handle.address(), "database"),
+                        "g_dtls_server_connection_new gives the backend's default database");
+            }
+        }
+    }
+
+    @Test
     @Covers({"GDtlsServerConnection:authentication-mode"})
     void authenticationModeDefaultsToNoneAndRoundTrips() throws Exception {
         try (LoopbackPair pair = LoopbackPair.create()) {

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 class DtlsServerHostileTest {
     private static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     private static final int MAX_HALF_OPEN = 8;
+    private static final List<DtlsPeer> PEERS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Test
     void legitimateClientsCompleteWhileThePortIsAttacked() throws Exception {
@@ -32,7 +33,7 @@ class DtlsServerHostileTest {
                 LoopbackPair.pki("server-key.pem"));
              DtlsServer server = DtlsServer.builder(LOOPBACK, certificate)
                      .maxPeers(64).maxHalfOpen(MAX_HALF_OPEN).maxHalfOpenPerSource(2)
-                     .handshakeTimeout(Duration.ofSeconds(2))
+                     .handshakeTimeout(Duration.ofSeconds(2)).onPeer(PEERS::add)
                      .onDatagram((peer, datagram) -> peer.connection().send(datagram)).start()) {
             InetSocketAddress port = server.localAddress();
             try (Recording before = Recording.sessionWith(port, 2, true);
@@ -75,11 +76,40 @@ class DtlsServerHostileTest {
         }
     }
 
-    private static void assertEchoes(Recording session, DtlsServer server, long seed) throws GioException {
-        session.client().send(ByteBuffer.wrap("still".getBytes(StandardCharsets.UTF_8)));
+    /**
+     * The session still echoes. A truncated record header from the peer's own address costs GIO the next record
+     * (README, "What forged datagrams can and cannot do": GnuTLS takes that record for the rest of the header), so
+     * the first message after the attack may be lost; one of a few must come back.
+     */
+    private static void assertEchoes(Recording session, DtlsServer server, long seed) throws Exception {
         ByteBuffer echo = ByteBuffer.allocateDirect(64);
-        assertEquals(5, session.client().receive(echo, Duration.ofSeconds(20)),
-                "no echo; " + server.stats() + "; seed " + seed);
+        IOErrorException last = null;
+        for (int attempt = 0; attempt < 4; attempt++) {
+            session.client().send(ByteBuffer.wrap("still".getBytes(StandardCharsets.UTF_8)));
+            try {
+                int n = session.client().receive(echo.clear(), Duration.ofSeconds(3));
+                assertEquals(5, n, "no echo for " + session.clientAddress() + "; " + server.stats() + "; peers "
+                        + ends() + "; seed " + seed);
+                return;
+            } catch (IOErrorException e) {
+                if (e.code() != IOErrorEnum.TIMED_OUT) {
+                    throw e;
+                }
+                last = e;
+            }
+        }
+        throw new AssertionError("no echo for " + session.clientAddress() + " in 4 tries: " + last + "; "
+                + server.stats() + "; peers " + ends() + "; seed " + seed, last);
+    }
+
+    /** Each handshaken peer, how its session ended (if it did) and why. */
+    private static String ends() {
+        StringBuilder b = new StringBuilder();
+        for (DtlsPeer p : PEERS) {
+            b.append(p.address()).append('=').append(p.ended().getNow(null)).append(p.failure() == null ? "" : " "
+                    + p.failure()).append("; ");
+        }
+        return b.toString();
     }
 
     private static void awaitHalfOpenDrained(DtlsServer server, long seed) throws InterruptedException {

@@ -155,10 +155,25 @@ class DtlsServerTest {
                     notAHello)) {
                 stranger.send(new DatagramPacket(datagram, datagram.length, server.localAddress()));
             }
-            awaitStats(server, s -> s.droppedStray() == 4);
+            awaitStats(server, s -> s.droppedStray() == 1 && s.droppedShort() == 3);
             assertNoReply(stranger);
         }
         assertEquals(0, server.stats().peers());
+    }
+
+    @Test
+    void shortDatagramsFromAPeersAddressDoNotHurtItsSession() throws Exception {
+        DtlsServer server = keep(builder().onDatagram((peer, datagram) -> peer.connection().send(datagram)).start());
+        try (Recording session = Recording.sessionWith(server.localAddress(), 1, true)) {
+            // glib-networking would read it as the end of the stream and invalidate the session
+            session.sendFromClientAddress(ByteBuffer.allocate(0), server.localAddress());
+            // a header cut to 7 bytes would cost the next record
+            session.sendFromClientAddress(ByteBuffer.wrap(new byte[] {23, (byte) 0xfe, (byte) 0xfd, 0, 1, 0, 0}),
+                    server.localAddress());
+            awaitStats(server, s -> s.droppedShort() == 2);
+            session.client().send(ByteBuffer.wrap("alive".getBytes(StandardCharsets.UTF_8)));
+            assertEquals(5, session.client().receive(ByteBuffer.allocateDirect(64), WAIT));
+        }
     }
 
     @Test
@@ -221,6 +236,37 @@ class DtlsServerTest {
         DtlsServerStats stats = server.stats();
         assertEquals(1, stats.closedIdle());
         assertEquals(0, stats.peers());
+    }
+
+    @Test
+    void clientCertificatesAreValidatedByTheServersDatabase() throws Exception {
+        CompletableFuture<DtlsPeer> firstPeer = new CompletableFuture<>();
+        TlsDatabase ca = keep(TlsDatabase.fromFile(LoopbackPair.pki("ca.pem")));
+        DtlsServer server = keep(builder().authenticationMode(TlsAuthenticationMode.REQUIRED).database(ca)
+                .onAcceptCertificate((connection, peerCertificate, errors) -> errors.isEmpty())
+                .onPeer(firstPeer::complete).start());
+        UdpSocket socket = keep(UdpSocket.bind(LOOPBACK));
+        socket.connect(server.localAddress());
+        DtlsClientConnection connection = keep(client(socket));
+        connection.setCertificate(keep(TlsCertificate.fromFiles(LoopbackPair.pki("client.pem"),
+                LoopbackPair.pki("client-key.pem"))));
+        connection.handshake(WAIT);
+        DtlsPeer peer = firstPeer.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(peer.connection().peerCertificateErrors().isEmpty());
+        try (TlsCertificate seen = peer.connection().peerCertificate()) {
+            assertEquals("CN=gdtls test client", seen.subjectName());
+        }
+        assertEquals(ca.handle.address(), GObjectOracle.property(peer.connection().handle.address(), "database"));
+    }
+
+    @Test
+    void withoutClientAuthenticationConnectionsCarryNoDatabase() throws Exception {
+        CompletableFuture<DtlsPeer> firstPeer = new CompletableFuture<>();
+        DtlsServer server = keep(builder().onPeer(firstPeer::complete).start());
+        connect(server);
+        DtlsPeer peer = firstPeer.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(0L, GObjectOracle.property(peer.connection().handle.address(), "database"),
+                "no system CA bundle loaded per connection");
     }
 
     @Test
