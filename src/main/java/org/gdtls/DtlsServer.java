@@ -170,7 +170,7 @@ public final class DtlsServer implements AutoCloseable {
         }
     }
 
-    /** The counters now. */
+    /** The counters now; after {@link #close()}, with every session ended, the totals. */
     public DtlsServerStats stats() {
         long[] c = demux.counters();
         synchronized (lock) {

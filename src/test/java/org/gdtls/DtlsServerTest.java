@@ -86,7 +86,9 @@ class DtlsServerTest {
             assertEquals(1, GObjectOracle.refCount(address), "the server let go of every connection");
             GObjectOracle.unref(address);
         }
-        assertEquals(0, server.stats().peers());
+        DtlsServerStats after = server.stats();
+        assertEquals(0, after.peers());
+        assertTrue(after.datagramsReceived() >= 10 && after.datagramsDelivered() >= 10, "counts kept: " + after);
     }
 
     @Test
