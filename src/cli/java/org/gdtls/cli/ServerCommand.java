@@ -38,11 +38,12 @@ import picocli.CommandLine.Spec;
             "gdtls server [--bind ADDR] --port P --cert FILE --key FILE [--ca FILE]",
             "       [--auth none|request|require] [--alpn a,b] [--echo] [--max-peers N]",
             "       [--max-half-open N] [--max-half-open-per-source N] [--handshake-rate R]",
-            "       [--handshake-burst N] [--handshake-timeout S] [--idle-timeout S] [--stats] [--json]"},
+            "       [--handshake-burst N] [--handshake-timeout S] [--idle-timeout S]",
+            "       [--stats] [--json]"},
         description = {
             "Serves DTLS clients on one UDP port, each in its own session. Reports a line per peer handshake, "
                     + "datagram and close on stdout (with --json, one JSON object per line: listening, handshake, "
-                    + "datagram, refused, error and close events).",
+                    + "datagram, refused, error and close events, and stats with --stats).",
             "GIO has no DTLS cookie exchange: the server answers any ClientHello, spoofed or not, with several times "
                     + "its size. The limits bound what a stranger can make it do; a ClientHello a limit refuses gets "
                     + "no reply and a refused report.",
