@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code gdtls server}: many DTLS clients on one UDP port, served by a {@link DtlsServer} (one thread reads the
- * port, handshakes and datagrams run on its pump: no thread per peer) whose listeners report to
+ * port, a thread per handshake while it lasts, established peers on its pump) whose listeners report to
  * {@link ServerReports}.
  */
 @Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
