@@ -2,6 +2,7 @@ package org.gdtls;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 
@@ -38,11 +39,13 @@ public final class DtlsPeer {
     final PeerTransport transport;
     final DtlsServerConnection connection;
     final CompletableFuture<End> ended = new CompletableFuture<>();
+    final long startNanos = System.nanoTime();
     // guarded by the server's lock
     State state = State.HANDSHAKING;
     ScheduledFuture<?> handshakeDeadline;
     Subscription reader;
     volatile Throwable failure;
+    volatile long handshakeNanos = -1;
 
     DtlsPeer(DtlsServer server, InetSocketAddress address, PeerTransport transport, DtlsServerConnection connection) {
         this.server = server;
@@ -84,6 +87,15 @@ public final class DtlsPeer {
     /** Completes, with the reason, once the session has ended and everything it held is released. */
     public CompletableFuture<End> ended() {
         return ended.copy();
+    }
+
+    /**
+     * How long the handshake took, from the server's start of it (the admitted ClientHello) to its success; null
+     * if it has not succeeded (still in progress, failed or timed out).
+     */
+    public Duration handshakeDuration() {
+        long nanos = handshakeNanos;
+        return nanos < 0 ? null : Duration.ofNanos(nanos);
     }
 
     /** What made the session end with {@link End#HANDSHAKE_FAILED} or {@link End#ERROR}; null otherwise. */

@@ -16,6 +16,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import org.bytedeco.javacpp.PointerPointer;
@@ -26,7 +27,6 @@ import org.gdtls.internal.gen.GDatagramBased;
 import org.gdtls.internal.gen.global.Glue;
 import org.gdtls.internal.glue.CallbackErrors;
 import org.gdtls.internal.server.Admission;
-import org.gdtls.internal.server.Admission.Refusal;
 
 /**
  * A DTLS server on one UDP port: GIO's {@link DtlsServerConnection} for each peer, over a {@link PeerTransport}
@@ -45,8 +45,9 @@ import org.gdtls.internal.server.Admission.Refusal;
  * {@link Builder#queueCapacity} datagrams waiting per peer. A datagram from a sender with no session that is not a
  * ClientHello gets no reply. A datagram shorter than a DTLS record header is dropped whoever sends it: GIO would
  * read an empty one as the end of its peer's session and invalidate the session (one spoofed datagram would end
- * it), and a shorter header would cost the session its next record. {@link #stats()}
- * counts every datagram and every refusal by reason.
+ * it), and a shorter header would cost the session its next record. {@link #stats()} counts every datagram and
+ * every refusal by reason; {@link Builder#onRefused} hears of each refusal, {@link Builder#onPeerEnded} of each
+ * session's end, handshaken or not.
  *
  * <pre>{@code
  * try (DtlsServer server = DtlsServer.builder(new InetSocketAddress(5684), certificate)
@@ -61,6 +62,18 @@ public final class DtlsServer implements AutoCloseable {
     @FunctionalInterface
     public interface DatagramListener {
         void onDatagram(DtlsPeer peer, ByteBuffer datagram) throws Exception;
+    }
+
+    /** Why a ClientHello from a new sender got no handshake (and no reply); see {@link Builder#onRefused}. */
+    public enum Refusal {
+        /** As many sessions as {@link Builder#maxPeers} allows, half-open ones included. */
+        MAX_PEERS,
+        /** As many handshakes in progress as {@link Builder#maxHalfOpen} allows. */
+        MAX_HALF_OPEN,
+        /** As many handshakes in progress from that source address as {@link Builder#maxHalfOpenPerSource} allows. */
+        MAX_HALF_OPEN_PER_SOURCE,
+        /** That source address started handshakes faster than {@link Builder#handshakesPerSourcePerSecond} allows. */
+        RATE_LIMITED
     }
 
     private static final Duration CLOSE_WAIT_MARGIN = Duration.ofSeconds(2);
@@ -162,7 +175,7 @@ public final class DtlsServer implements AutoCloseable {
         }
     }
 
-    /** The counters now. */
+    /** The counters now; after {@link #close()}, with every session ended, the totals. */
     public DtlsServerStats stats() {
         long[] c = demux.counters();
         synchronized (lock) {
@@ -265,15 +278,21 @@ public final class DtlsServer implements AutoCloseable {
 
     /** A ClientHello from a new sender: a session if the limits allow, else dropped without a reply. */
     private void admit(InetSocketAddress from, ByteBuffer hello) {
+        Refusal refusal;
         synchronized (lock) {
             if (closing) {
                 return;
             }
-            Refusal refusal = admission.admit(from.getAddress(), System.nanoTime());
+            refusal = admission.admit(from.getAddress(), System.nanoTime());
             if (refusal != null) {
                 refusals[refusal.ordinal()]++;
-                return;
             }
+        }
+        if (refusal != null) {
+            if (settings.onRefused != null) {
+                refused(from, refusal);
+            }
+            return;
         }
         PeerTransport transport = demux.add(from, settings.queueCapacity);
         if (transport == null) { // only this thread adds, and it removes nothing: a session for it exists
@@ -346,6 +365,17 @@ public final class DtlsServer implements AutoCloseable {
         return defaultDatabase;
     }
 
+    private void refused(InetSocketAddress from, Refusal refusal) {
+        try {
+            settings.onRefused.accept(from, refusal);
+        } catch (RuntimeException | Error e) {
+            synchronized (lock) {
+                callbackFailures++;
+            }
+            CallbackErrors.report("DtlsServer: onRefused listener for " + from, e);
+        }
+    }
+
     private void configure(DtlsServerConnection connection) {
         connection.setAuthenticationMode(settings.authenticationMode);
         if (!settings.alpn.isEmpty()) {
@@ -398,6 +428,7 @@ public final class DtlsServer implements AutoCloseable {
                 return;
             }
             peer.state = State.ESTABLISHED;
+            peer.handshakeNanos = System.nanoTime() - peer.startNanos;
             admission.handshakeEnded(peer.source());
             succeeded++;
             peer.handshakeDeadline.cancel(false);
@@ -521,8 +552,22 @@ public final class DtlsServer implements AutoCloseable {
             synchronized (lock) {
                 admission.left();
             }
+            if (settings.onPeerEnded != null) {
+                peerEnded(peer, reason);
+            }
             peer.ended.complete(reason);
         });
+    }
+
+    private void peerEnded(DtlsPeer peer, End reason) {
+        try {
+            settings.onPeerEnded.accept(peer, reason);
+        } catch (RuntimeException | Error e) {
+            synchronized (lock) {
+                callbackFailures++;
+            }
+            CallbackErrors.report("DtlsServer: onPeerEnded listener for " + peer.address, e);
+        }
     }
 
     /** The connection's close (close_notify), bounded by the close timeout; never fails. */
@@ -591,6 +636,8 @@ public final class DtlsServer implements AutoCloseable {
         private AcceptCertificateListener onAcceptCertificate;
         private Consumer<DtlsPeer> onPeer;
         private DatagramListener onDatagram;
+        private BiConsumer<InetSocketAddress, Refusal> onRefused;
+        private BiConsumer<DtlsPeer, End> onPeerEnded;
         private MainContextPump pump;
         private int maxPeers = 1024;
         private int maxHalfOpen = 128;
@@ -653,6 +700,29 @@ public final class DtlsServer implements AutoCloseable {
          */
         public Builder onDatagram(DatagramListener listener) {
             this.onDatagram = listener;
+            return this;
+        }
+
+        /**
+         * Hears of each ClientHello a limit refused, with the sender and the limit (counted in {@link #stats()}
+         * too). Runs on the thread that reads the socket, which reads nothing meanwhile: keep it short. A throw is
+         * reported and counted as a callback failure. A flood calls it once per datagram.
+         */
+        public Builder onRefused(BiConsumer<InetSocketAddress, Refusal> listener) {
+            this.onRefused = listener;
+            return this;
+        }
+
+        /**
+         * Hears of every session's end once, with its reason: handshaken peers, and the ones {@link #onPeer} and
+         * {@link DtlsServer#accept()} never see because their handshake failed ({@link End#HANDSHAKE_FAILED}, with
+         * {@link DtlsPeer#failure()}) or timed out. Runs after the session's close_notify and release, just before
+         * {@link DtlsPeer#ended()} completes: the connection is closed by then. Runs on the pump's thread (or,
+         * if the pump is gone, on the thread that ended the session); {@link DtlsServer#close()} waits for it
+         * within its close bound. A throw is reported and counted as a callback failure.
+         */
+        public Builder onPeerEnded(BiConsumer<DtlsPeer, End> listener) {
+            this.onPeerEnded = listener;
             return this;
         }
 

@@ -29,6 +29,7 @@ final class PeerDemux implements AutoCloseable {
     private final ByteBuffer hello = ByteBuffer.allocateDirect(Glue.GDTLS_DEMUX_MAX_DATAGRAM);
     private final BytePointer helloPointer = new BytePointer(hello);
     private final PointerPointer<GSocketAddress> sender = new PointerPointer<>(1);
+    private volatile long[] lastCounters; // read at close: stats after the server's close still count
 
     PeerDemux(UdpSocket socket) {
         GSocket s = socket.handle.acquire();
@@ -115,14 +116,15 @@ final class PeerDemux implements AutoCloseable {
         }
     }
 
-    /** The glue's counters, in {@link #RECEIVED}... order; zeros once closed. */
+    /** The glue's counters, in {@link #RECEIVED}... order; once closed, as they were at the close. */
     long[] counters() {
         long[] values = new long[COUNTERS];
         GObject demux;
         try {
             demux = handle.acquire();
         } catch (IllegalStateException closed) {
-            return values;
+            long[] last = lastCounters;
+            return last == null ? values : last.clone();
         }
         try {
             Glue.gdtls_peer_demux_counters(demux, values, COUNTERS);
@@ -135,6 +137,7 @@ final class PeerDemux implements AutoCloseable {
     /** Drops the demux: every transport still registered is shut. Once the reader has stopped. */
     @Override
     public void close() {
+        lastCounters = counters();
         handle.close();
     }
 }

@@ -17,9 +17,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
@@ -81,7 +86,9 @@ class DtlsServerTest {
             assertEquals(1, GObjectOracle.refCount(address), "the server let go of every connection");
             GObjectOracle.unref(address);
         }
-        assertEquals(0, server.stats().peers());
+        DtlsServerStats after = server.stats();
+        assertEquals(0, after.peers());
+        assertTrue(after.datagramsReceived() >= 10 && after.datagramsDelivered() >= 10, "counts kept: " + after);
     }
 
     @Test
@@ -178,7 +185,8 @@ class DtlsServerTest {
 
     @Test
     void maxPeersRefusesFurtherClientHellosSilently() throws Exception {
-        DtlsServer server = keep(builder().maxPeers(2).start());
+        List<String> refused = new CopyOnWriteArrayList<>();
+        DtlsServer server = keep(builder().maxPeers(2).onRefused((from, why) -> refused.add(from + " " + why)).start());
         connect(server);
         connect(server);
         UdpSocket socket = keep(UdpSocket.bind(LOOPBACK));
@@ -189,6 +197,10 @@ class DtlsServerTest {
         DtlsServerStats stats = server.stats();
         assertTrue(stats.refusedMaxPeers() >= 1, stats.toString());
         assertEquals(2, stats.peers());
+        // the listener hears of each refusal the counter counts (the third client's ClientHello, and its resends)
+        awaitStats(server, st -> st.refusedMaxPeers() == refused.size());
+        assertTrue(refused.stream().allMatch((socket.localAddress() + " " + DtlsServer.Refusal.MAX_PEERS)::equals),
+                refused.toString());
     }
 
     @Test
@@ -219,10 +231,59 @@ class DtlsServerTest {
 
     @Test
     void newHandshakesPerSourceAreRateLimited() throws Exception {
-        DtlsServer server = keep(builder().maxHalfOpenPerSource(100).handshakesPerSourcePerSecond(0.01, 4).start());
+        Map<DtlsServer.Refusal, AtomicInteger> heard = new ConcurrentHashMap<>();
+        DtlsServer server = keep(builder().maxHalfOpenPerSource(100).handshakesPerSourcePerSecond(0.01, 4)
+                .onRefused((from, why) -> heard.computeIfAbsent(why, w -> new AtomicInteger()).incrementAndGet())
+                .start());
         floodFromOneAddress(server, 10);
         awaitStats(server, s -> s.refusedRateLimited() == 6);
         assertEquals(4, server.stats().halfOpen());
+        awaitStats(server, st -> heard.containsKey(DtlsServer.Refusal.RATE_LIMITED)
+                && heard.get(DtlsServer.Refusal.RATE_LIMITED).get() == 6);
+        assertEquals(Set.of(DtlsServer.Refusal.RATE_LIMITED), heard.keySet());
+    }
+
+    /**
+     * onPeerEnded hears of the sessions onPeer never sees: a handshake a forged fatal alert ended, one that timed
+     * out; and of handshaken ones, whose handshake took a measured time.
+     */
+    @Test
+    void onPeerEndedHearsOfFailedAndTimedOutHandshakesAndOfHandshakenPeers() throws Exception {
+        LinkedBlockingQueue<Map.Entry<DtlsPeer, DtlsPeer.End>> ended = new LinkedBlockingQueue<>();
+        CompletableFuture<DtlsPeer> handshaken = new CompletableFuture<>();
+        DtlsServer server = keep(builder().handshakeTimeout(Duration.ofSeconds(3)).onPeer(handshaken::complete)
+                .onPeerEnded((peer, why) -> ended.add(Map.entry(peer, why))).start());
+
+        DatagramSocket failing = keep(new DatagramSocket(LOOPBACK));
+        failing.send(new DatagramPacket(clientHello, clientHello.length, server.localAddress()));
+        byte[] alert = {21, (byte) 0xfe, (byte) 0xfd, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2, 2, 40}; // epoch 0, fatal
+        failing.send(new DatagramPacket(alert, alert.length, server.localAddress()));
+        Map.Entry<DtlsPeer, DtlsPeer.End> first = ended.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(first, "no end heard");
+        assertEquals(failing.getLocalSocketAddress(), first.getKey().address());
+        assertEquals(DtlsPeer.End.HANDSHAKE_FAILED, first.getValue());
+        assertTrue(first.getKey().failure() instanceof GioException, String.valueOf(first.getKey().failure()));
+        assertEquals(null, first.getKey().handshakeDuration());
+        assertEquals(DtlsPeer.End.HANDSHAKE_FAILED, first.getKey().ended().get(WAIT.toSeconds(), TimeUnit.SECONDS));
+
+        DatagramSocket silent = keep(new DatagramSocket(LOOPBACK));
+        silent.send(new DatagramPacket(clientHello, clientHello.length, server.localAddress()));
+        Map.Entry<DtlsPeer, DtlsPeer.End> second = ended.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(second, "no end heard");
+        assertEquals(silent.getLocalSocketAddress(), second.getKey().address());
+        assertEquals(DtlsPeer.End.HANDSHAKE_TIMED_OUT, second.getValue());
+
+        connect(server);
+        DtlsPeer peer = handshaken.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(peer.handshakeDuration().toNanos() > 0, peer.handshakeDuration().toString());
+        peer.close();
+        Map.Entry<DtlsPeer, DtlsPeer.End> third = ended.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(third, "no end heard");
+        assertEquals(Map.entry(peer, DtlsPeer.End.APPLICATION), third);
+        assertEquals(List.of(), List.copyOf(ended));
+        DtlsServerStats stats = server.stats();
+        assertEquals(1, stats.handshakesFailed(), stats.toString());
+        assertEquals(1, stats.handshakesTimedOut(), stats.toString());
     }
 
     @Test

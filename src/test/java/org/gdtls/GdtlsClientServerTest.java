@@ -1,6 +1,7 @@
 package org.gdtls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -108,6 +109,57 @@ class GdtlsClientServerTest {
                 assertEquals(0, client.jvmExit(dir), client.describe());
             }
             server.event(is("close", "reason", "idle"));
+            server.terminate();
+            assertEquals(143, server.jvmExit(dir), server.describe());
+        }
+    }
+
+    /**
+     * --max-peers 1: a second client's ClientHellos are refused, each with a refused event; the server's SIGTERM
+     * closes the first session and --stats reports the counters.
+     */
+    @Test
+    void maxPeersRefusesAFurtherClientAndStatsCountIt(@TempDir Path dir) throws Exception {
+        try (LineProcess server = server(dir, "--max-peers", "1", "--stats")) {
+            String address = listening(server);
+            try (LineProcess a = LineProcess.gdtls(dir, "client", address, "--ca", pki("ca.pem"), "--json")) {
+                a.event(is("handshake", null, null));
+                String peerA = (String) server.event(is("handshake", null, null)).get("peer");
+                try (LineProcess b = LineProcess.gdtls(dir, "client", address, "--ca", pki("ca.pem"), "--json")) {
+                    Map<String, Object> refused = server.event(is("refused", "reason", "max-peers"));
+                    assertNotEquals(peerA, refused.get("peer"), server.describe());
+                } // b is killed: its handshake never ends (cancelling it at its --timeout is GLib #3448's race)
+                server.terminate();
+                assertEquals(143, server.jvmExit(dir), server.describe());
+                server.event(e -> is("close", "reason", "interrupted").test(e) && peerA.equals(e.get("peer")));
+                a.event(is("close", "reason", "peer"));
+            }
+            Map<String, Object> stats = server.event(is("stats", null, null));
+            assertEquals(1, stats.get("handshakes_succeeded"), stats.toString());
+            assertTrue((Integer) stats.get("refused_max_peers") >= 1, stats.toString());
+            assertEquals(0, stats.get("peers"), stats.toString());
+        }
+    }
+
+    /**
+     * --handshake-rate with a burst of 1: a source address may start one handshake, and a second client from it
+     * (127.0.0.1, another port) is refused for the rate.
+     */
+    @Test
+    void theHandshakeRateRefusesASecondHandshakeFromOneAddress(@TempDir Path dir) throws Exception {
+        try (LineProcess server = server(dir, "--handshake-rate", "0.001", "--handshake-burst", "1")) {
+            String address = listening(server);
+            try (LineProcess a = LineProcess.gdtls(dir, "client", address, "--ca", pki("ca.pem"), "--json")) {
+                a.event(is("handshake", null, null));
+                try (LineProcess b = LineProcess.gdtls(dir, "client", address, "--ca", pki("ca.pem"), "--json")) {
+                    server.event(is("refused", "reason", "handshake-rate"));
+                }
+                a.closeInput();
+                assertEquals(0, a.jvmExit(dir), a.describe());
+            }
+            server.event(is("close", "reason", "close_notify"));
+            assertEquals(1, server.describe().lines().filter(l -> l.contains("\"event\":\"handshake\"")).count(),
+                    server.describe());
             server.terminate();
             assertEquals(143, server.jvmExit(dir), server.describe());
         }

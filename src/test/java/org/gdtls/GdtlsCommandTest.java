@@ -131,7 +131,8 @@ class GdtlsCommandTest {
         // picocli's own checks (no command, unknown command, missing parameter, bad values) and the command's
         for (List<String> args : List.<List<String>>of(List.of(), List.of("no-such-command"), List.of("client"),
                 List.of("server", "--port", "70000"), List.of("client", "127.0.0.1:1", "--ca", "ca.pem", "--insecure"),
-                List.of("server", "--port", "1", "--cert", "c.pem", "--key", "k.pem", "--auth", "maybe"))) {
+                List.of("server", "--port", "1", "--cert", "c.pem", "--key", "k.pem", "--auth", "maybe"),
+                List.of("server", "--port", "1", "--cert", "c.pem", "--key", "k.pem", "--handshake-rate", "0"))) {
             ChildJvm.Result child = gdtls(dir, Map.of(), args.toArray(String[]::new));
             if (child.exitCode() != 2 || !child.stderr().contains("Usage: gdtls")) {
                 failures.add(args + ": " + child.describe());

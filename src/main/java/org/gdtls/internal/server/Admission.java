@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.gdtls.DtlsServer.Refusal;
+
 /**
  * Who may start a handshake on a DTLS server: the limits on sessions, on half-open handshakes (overall and per
  * source address) and on the rate of new handshakes per source address (a token bucket each). Not thread-safe:
@@ -12,9 +14,6 @@ import java.util.Map;
  * recently seen source is forgotten (it starts again with a full bucket; the half-open limits still hold).
  */
 public final class Admission {
-    /** Why a ClientHello from a new sender was dropped. */
-    public enum Refusal { MAX_PEERS, MAX_HALF_OPEN, MAX_HALF_OPEN_PER_SOURCE, RATE_LIMITED }
-
     public static final int MAX_TRACKED_SOURCES = 65_536;
 
     private final int maxPeers;
