@@ -25,6 +25,7 @@
  *   ccs           an epoch-0 ChangeCipherSpec, sequence number 8
  *   alert-fatal   an epoch-0 alert, fatal handshake_failure (2, 40), sequence number 8
  *   alert-warning an epoch-0 alert, warning close_notify (1, 0), sequence number 8
+ *   empty         one datagram of 0 bytes
  *
  * The handshakes are implicit, so that a timeout bounds them: each side's first I/O is a send with a timeout of
  * IO_TIMEOUT_US (the server's "hello" on a thread, the client's "first"), and glib-networking hands that timeout
@@ -61,7 +62,7 @@ typedef enum { PHASE_BEFORE, PHASE_DURING, PHASE_AFTER } Phase;
 
 typedef enum {
   KIND_RANDOM, KIND_RECORD, KIND_TRUNCATED, KIND_OVERSIZE, KIND_REPLAY_HELLO, KIND_REPLAY_DATA,
-  KIND_CCS, KIND_ALERT_FATAL, KIND_ALERT_WARNING,
+  KIND_CCS, KIND_ALERT_FATAL, KIND_ALERT_WARNING, KIND_EMPTY,
 } Kind;
 
 static const struct { const char *name; Kind kind; Phase first_phase; } kinds[] = {
@@ -74,6 +75,7 @@ static const struct { const char *name; Kind kind; Phase first_phase; } kinds[] 
   { "ccs", KIND_CCS, PHASE_BEFORE },
   { "alert-fatal", KIND_ALERT_FATAL, PHASE_BEFORE },
   { "alert-warning", KIND_ALERT_WARNING, PHASE_BEFORE },
+  { "empty", KIND_EMPTY, PHASE_BEFORE },
 };
 static const char *const phases[] = { "before", "during", "after" };
 
@@ -192,6 +194,9 @@ forge (Kind kind)
       break;
     case KIND_ALERT_WARNING:
       epoch0_record (out, 21, (const guint8[]) { 1, 0 }, 2);
+      break;
+    case KIND_EMPTY:
+      datagram (out, 0);
       break;
     case KIND_REPLAY_HELLO:
     case KIND_REPLAY_DATA:

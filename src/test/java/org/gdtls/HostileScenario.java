@@ -46,7 +46,7 @@ final class HostileScenario {
         }
         k.put("replay-hello", 1);
         k.put("replay-data", 2);
-        for (String name : List.of("ccs", "alert-fatal", "alert-warning")) {
+        for (String name : List.of("ccs", "alert-fatal", "alert-warning", "empty")) {
             k.put(name, 0);
         }
         return k;
@@ -141,6 +141,7 @@ final class HostileScenario {
             case "ccs" -> out.add(epoch0Record(20, (byte) 1));
             case "alert-fatal" -> out.add(epoch0Record(21, (byte) 2, (byte) 40));
             case "alert-warning" -> out.add(epoch0Record(21, (byte) 1, (byte) 0));
+            case "empty" -> out.add(new byte[0]);
             default -> { } // the replay kinds: captured by the relay
         }
         return out;
