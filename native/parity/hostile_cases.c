@@ -25,6 +25,7 @@
  *   ccs           an epoch-0 ChangeCipherSpec, sequence number 8
  *   alert-fatal   an epoch-0 alert, fatal handshake_failure (2, 40), sequence number 8
  *   alert-warning an epoch-0 alert, warning close_notify (1, 0), sequence number 8
+ *   empty         one datagram of 0 bytes
  *
  * The handshakes are implicit, so that a timeout bounds them: each side's first I/O is a send with a timeout of
  * IO_TIMEOUT_US (the server's "hello" on a thread, the client's "first"), and glib-networking hands that timeout
@@ -33,7 +34,9 @@
  * context it polls in, a use-after-free (valgrind: g_source_set_ready_time on the freed GMainContext, called
  * from g_cancellable_cancel) that crashed this runner 3 times in about 1500 runs.
  * After both handshakes succeeded the client sends "second"; the server receives until "second" (or an error, an
- * end of stream, or 8 messages), then sends "reply"; the client receives until "reply".
+ * end of stream, or 8 messages), then, if "second" did not arrive, once more ("server_then": does the session
+ * still deliver after the failure?), then sends "reply"; the client receives until "reply". "error_messages"
+ * holds the GError message of each field that recorded an error ("field: message; ..."), or "none".
  */
 #include "hostile_cases.h"
 
@@ -59,7 +62,7 @@ typedef enum { PHASE_BEFORE, PHASE_DURING, PHASE_AFTER } Phase;
 
 typedef enum {
   KIND_RANDOM, KIND_RECORD, KIND_TRUNCATED, KIND_OVERSIZE, KIND_REPLAY_HELLO, KIND_REPLAY_DATA,
-  KIND_CCS, KIND_ALERT_FATAL, KIND_ALERT_WARNING,
+  KIND_CCS, KIND_ALERT_FATAL, KIND_ALERT_WARNING, KIND_EMPTY,
 } Kind;
 
 static const struct { const char *name; Kind kind; Phase first_phase; } kinds[] = {
@@ -72,6 +75,7 @@ static const struct { const char *name; Kind kind; Phase first_phase; } kinds[] 
   { "ccs", KIND_CCS, PHASE_BEFORE },
   { "alert-fatal", KIND_ALERT_FATAL, PHASE_BEFORE },
   { "alert-warning", KIND_ALERT_WARNING, PHASE_BEFORE },
+  { "empty", KIND_EMPTY, PHASE_BEFORE },
 };
 static const char *const phases[] = { "before", "during", "after" };
 
@@ -190,6 +194,9 @@ forge (Kind kind)
       break;
     case KIND_ALERT_WARNING:
       epoch0_record (out, 21, (const guint8[]) { 1, 0 }, 2);
+      break;
+    case KIND_EMPTY:
+      datagram (out, 0);
       break;
     case KIND_REPLAY_HELLO:
     case KIND_REPLAY_DATA:
@@ -365,12 +372,14 @@ parse_name (const char *name, Kind *kind, Phase *phase)
 
 typedef struct {
   GDatagramBased *conn;
-  char *handshake;  /* JSON: the result of the side's first send, which ran the implicit handshake */
+  char *handshake;          /* JSON: the result of the side's first send, which ran the implicit handshake */
+  char *handshake_message;  /* its GError's message, or NULL */
 } Side;
 
-/* Sends `text` within IO_TIMEOUT_US; returns the JSON result, "ok" or the error id. */
+/* Sends `text` within IO_TIMEOUT_US; returns the JSON result, "ok" or the error id, and puts the error's message
+ * (or NULL) into *message. */
 static char *
-send_text (Side *side, const char *text)
+send_text (Side *side, const char *text, char **message)
 {
   GError *error = NULL;
   GOutputVector vec = { text, strlen (text) };
@@ -380,6 +389,7 @@ send_text (Side *side, const char *text)
   char *id = n < 0 ? error_id (error) : NULL;
   json_string (s, n < 0 ? id : "ok");
   g_free (id);
+  *message = n < 0 ? g_strdup (error->message) : NULL;
   g_clear_error (&error);
   return g_string_free (s, FALSE);
 }
@@ -388,56 +398,91 @@ static gpointer
 server_first_send (gpointer data)
 {
   Side *server = data;
-  server->handshake = send_text (server, "hello");
+  server->handshake = send_text (server, "hello", &server->handshake_message);
   return NULL;
 }
 
 /*
- * Receives until the messages `expected` (NULL-terminated) have all arrived in order, or an error or the end of
- * the stream (appended as its error id or "eof"), or MAX_MESSAGES. Returns what arrived as JSON, e.g.
- * "first,second", a message that is none of `expected` as "other:<length>"; counts the messages and those that
- * were not the next expected one.
+ * One receive within IO_TIMEOUT_US. Appends to `seen` what it got: the message's text if it is one of `expected`
+ * (NULL-terminated), another message as "other:<length>", the end of the stream as "eof", an error as its id (its
+ * message into *message). Returns the expected text that arrived, "" for another message, NULL for none.
  */
-static char *
-receive_all (Side *side, const char *const *expected, int *delivered, int *unexpected)
+static const char *
+receive_one (Side *side, const char *const *expected, GString *seen, char **message)
 {
-  GString *seen = g_string_new (NULL);
   guint8 buf[2048];
-  gsize next = 0;
-  for (int i = 0; i < MAX_MESSAGES && expected[next] != NULL; i++)
+  GError *error = NULL;
+  GInputVector vec = { buf, sizeof buf };
+  GInputMessage msg = { NULL, &vec, 1, 0, 0, NULL, NULL };
+  gint n = g_datagram_based_receive_messages (side->conn, &msg, 1, 0, IO_TIMEOUT_US, NULL, &error);
+  if (seen->len > 0)
+    g_string_append_c (seen, ',');
+  if (n <= 0)
     {
-      GError *error = NULL;
-      GInputVector vec = { buf, sizeof buf };
-      GInputMessage msg = { NULL, &vec, 1, 0, 0, NULL, NULL };
-      gint n = g_datagram_based_receive_messages (side->conn, &msg, 1, 0, IO_TIMEOUT_US, NULL, &error);
-      if (seen->len > 0)
-        g_string_append_c (seen, ',');
-      if (n <= 0)
-        {
-          char *id = n < 0 ? error_id (error) : g_strdup ("eof");
-          g_string_append (seen, id);
-          g_free (id);
-          g_clear_error (&error);
-          break;
-        }
-      (*delivered)++;
-      const char *known = NULL;
-      for (gsize e = 0; expected[e] != NULL; e++)
-        if (msg.bytes_received == strlen (expected[e]) && memcmp (buf, expected[e], msg.bytes_received) == 0)
-          known = expected[e];
-      if (known == expected[next])
-        next++;
-      else
-        (*unexpected)++;
-      if (known != NULL)
-        g_string_append (seen, known);
-      else
-        g_string_append_printf (seen, "other:%" G_GSIZE_FORMAT, msg.bytes_received);
+      char *id = n < 0 ? error_id (error) : g_strdup ("eof");
+      g_string_append (seen, id);
+      g_free (id);
+      if (n < 0)
+        *message = g_strdup (error->message);
+      g_clear_error (&error);
+      return NULL;
     }
+  for (gsize e = 0; expected[e] != NULL; e++)
+    if (msg.bytes_received == strlen (expected[e]) && memcmp (buf, expected[e], msg.bytes_received) == 0)
+      {
+        g_string_append (seen, expected[e]);
+        return expected[e];
+      }
+  g_string_append_printf (seen, "other:%" G_GSIZE_FORMAT, msg.bytes_received);
+  return "";
+}
+
+/* `seen` as JSON; frees it. */
+static char *
+json_take (GString *seen)
+{
   GString *s = g_string_new (NULL);
   json_string (s, seen->str);
   g_string_free (seen, TRUE);
   return g_string_free (s, FALSE);
+}
+
+/*
+ * Receives until the messages `expected` (NULL-terminated) have all arrived in order, or an error or the end of
+ * the stream (appended as its error id or "eof", the error's message into *message), or MAX_MESSAGES. Returns
+ * what arrived as JSON, e.g. "first,second", a message that is none of `expected` as "other:<length>"; counts the
+ * messages and those that were not the next expected one; *complete says whether all of `expected` arrived.
+ */
+static char *
+receive_all (Side *side, const char *const *expected, int *delivered, int *unexpected, char **message,
+             gboolean *complete)
+{
+  GString *seen = g_string_new (NULL);
+  gsize next = 0;
+  for (int i = 0; i < MAX_MESSAGES && expected[next] != NULL; i++)
+    {
+      const char *known = receive_one (side, expected, seen, message);
+      if (known == NULL)
+        break;
+      (*delivered)++;
+      if (known == expected[next])
+        next++;
+      else
+        (*unexpected)++;
+    }
+  *complete = expected[next] == NULL;
+  return json_take (seen);
+}
+
+/* Appends "field: message" to `messages` (separated by "; ") if `message` is not NULL. */
+static void
+add_message (GString *messages, const char *field, const char *message)
+{
+  if (message == NULL)
+    return;
+  if (messages->len > 0)
+    g_string_append (messages, "; ");
+  g_string_append_printf (messages, "%s: %s", field, message);
 }
 
 int
@@ -484,25 +529,47 @@ run_hostile_case (const char *pki_dir, const char *name)
   relay.thread = g_thread_new ("relay", relay_thread, &relay);
 
   GThread *server_thread = g_thread_new ("server-first-send", server_first_send, &server);
-  client.handshake = send_text (&client, "first");
+  client.handshake = send_text (&client, "first", &client.handshake_message);
   g_thread_join (server_thread);
 
   /* Every observation defaults to JSON null. */
-  char *server_received = NULL, *delivered = NULL, *unexpected = NULL, *reply_send = NULL;
+  char *server_received = NULL, *delivered = NULL, *unexpected = NULL, *server_then = NULL, *reply_send = NULL;
   char *client_received = NULL;
+  char *received_message = NULL, *then_message = NULL, *reply_message = NULL, *client_message = NULL;
   if (g_str_equal (client.handshake, "\"ok\"") && g_str_equal (server.handshake, "\"ok\""))
     {
       static const char *const server_expects[] = { "first", "second", NULL };
       static const char *const client_expects[] = { "hello", "reply", NULL };
       int n_delivered = 0, n_unexpected = 0, ignored = 0;
-      g_free (send_text (&client, "second"));  /* never fails over an established session; what arrives counts */
-      server_received = receive_all (&server, server_expects, &n_delivered, &n_unexpected);
+      gboolean complete;
+      char *second_message = NULL;
+      /* never fails over an established session; what arrives counts */
+      g_free (send_text (&client, "second", &second_message));
+      g_free (second_message);
+      server_received = receive_all (&server, server_expects, &n_delivered, &n_unexpected, &received_message,
+                                     &complete);
       delivered = g_strdup_printf ("%d", n_delivered);
       unexpected = g_strdup_printf ("%d", n_unexpected);
+      if (!complete)  /* does the session still deliver after that? */
+        {
+          GString *then = g_string_new (NULL);
+          receive_one (&server, server_expects, then, &then_message);
+          server_then = json_take (then);
+        }
       /* The other direction, whatever the server received. */
-      reply_send = send_text (&server, "reply");
-      client_received = receive_all (&client, client_expects, &ignored, &ignored);
+      reply_send = send_text (&server, "reply", &reply_message);
+      client_received = receive_all (&client, client_expects, &ignored, &ignored, &client_message, &complete);
     }
+  GString *messages = g_string_new (NULL);
+  add_message (messages, "client_handshake", client.handshake_message);
+  add_message (messages, "server_handshake", server.handshake_message);
+  add_message (messages, "server_received", received_message);
+  add_message (messages, "server_then", then_message);
+  add_message (messages, "reply_send", reply_message);
+  add_message (messages, "client_received", client_message);
+  GString *messages_json = g_string_new (NULL);
+  json_string (messages_json, messages->len > 0 ? messages->str : "none");
+  g_string_free (messages, TRUE);
 
   g_cancellable_cancel (relay.stop);
   g_thread_join (relay.thread);
@@ -512,11 +579,13 @@ run_hostile_case (const char *pki_dir, const char *name)
   g_string_append_printf (out,
                           ",\"injected\":%s,\"client_handshake\":%s,\"server_handshake\":%s"
                           ",\"server_received\":%s,\"delivered\":%s,\"unexpected_delivered\":%s"
-                          ",\"reply_send\":%s,\"client_received\":%s,\"glib_criticals\":%d}",
+                          ",\"server_then\":%s,\"reply_send\":%s,\"client_received\":%s"
+                          ",\"error_messages\":%s,\"glib_criticals\":%d}",
                           relay.injected ? relay.injected : "\"none\"", client.handshake, server.handshake,
                           server_received ? server_received : "null", delivered ? delivered : "null",
-                          unexpected ? unexpected : "null", reply_send ? reply_send : "null",
-                          client_received ? client_received : "null", parity_criticals ());
+                          unexpected ? unexpected : "null", server_then ? server_then : "null",
+                          reply_send ? reply_send : "null", client_received ? client_received : "null",
+                          messages_json->str, parity_criticals ());
   puts (out->str);
   fflush (stdout);
   g_string_free (out, TRUE);
@@ -525,9 +594,12 @@ run_hostile_case (const char *pki_dir, const char *name)
   g_dtls_connection_close (G_DTLS_CONNECTION (client.conn), NULL, NULL);
   g_dtls_connection_close (G_DTLS_CONNECTION (server.conn), NULL, NULL);
 
-  g_free (server_received); g_free (delivered); g_free (unexpected); g_free (reply_send);
+  g_free (server_received); g_free (delivered); g_free (unexpected); g_free (server_then); g_free (reply_send);
   g_free (client_received);
+  g_free (received_message); g_free (then_message); g_free (reply_message); g_free (client_message);
+  g_string_free (messages_json, TRUE);
   g_free (client.handshake); g_free (server.handshake);
+  g_free (client.handshake_message); g_free (server.handshake_message);
   g_free (relay.injected);
   g_clear_pointer (&relay.hello, g_byte_array_unref);
   g_clear_pointer (&relay.first_data, g_byte_array_unref);

@@ -46,7 +46,7 @@ final class HostileScenario {
         }
         k.put("replay-hello", 1);
         k.put("replay-data", 2);
-        for (String name : List.of("ccs", "alert-fatal", "alert-warning")) {
+        for (String name : List.of("ccs", "alert-fatal", "alert-warning", "empty")) {
             k.put(name, 0);
         }
         return k;
@@ -141,6 +141,7 @@ final class HostileScenario {
             case "ccs" -> out.add(epoch0Record(20, (byte) 1));
             case "alert-fatal" -> out.add(epoch0Record(21, (byte) 2, (byte) 40));
             case "alert-warning" -> out.add(epoch0Record(21, (byte) 1, (byte) 0));
+            case "empty" -> out.add(new byte[0]);
             default -> { } // the replay kinds: captured by the relay
         }
         return out;
@@ -312,10 +313,32 @@ final class HostileScenario {
         // The C runner's key order.
         Map<String, Object> ordered = new LinkedHashMap<>();
         for (String key : List.of("scenario", "injected", "client_handshake", "server_handshake", "server_received",
-                "delivered", "unexpected_delivered", "reply_send", "client_received", "glib_criticals")) {
+                "delivered", "unexpected_delivered", "server_then", "reply_send", "client_received",
+                "error_messages", "glib_criticals")) {
             ordered.put(key, out.get(key));
         }
         return ordered;
+    }
+
+    /** What one I/O call gave: the value recorded under its field, and its error's message (null if none). */
+    private record Outcome(Object value, String message) {
+        static Outcome of(GioException e) {
+            return new Outcome(ParityScenario.error(e), e.getMessage());
+        }
+    }
+
+    /**
+     * As in C: the GError message of each field that recorded an error, "field: message" joined by "; ", or
+     * "none"; {@code messages} holds field, message pairs in the record's order (a null message is skipped).
+     */
+    private static String errorMessages(List<String[]> messages) {
+        List<String> parts = new ArrayList<>();
+        for (String[] m : messages) {
+            if (m[1] != null) {
+                parts.add(m[0] + ": " + m[1]);
+            }
+        }
+        return parts.isEmpty() ? "none" : String.join("; ", parts);
     }
 
     /**
@@ -325,63 +348,103 @@ final class HostileScenario {
      */
     private static boolean handshakes(DtlsServerConnection server, DtlsClientConnection client,
                                       Map<String, Object> out) throws Exception {
-        CompletableFuture<Object> serverSide = CompletableFuture.supplyAsync(() -> send(server, "hello"),
+        CompletableFuture<Outcome> serverSide = CompletableFuture.supplyAsync(() -> send(server, "hello"),
                 TestThreads.BLOCKING);
-        Object clientResult = send(client, "first");
-        Object serverResult = serverSide.get(30, TimeUnit.SECONDS);
-        out.put("client_handshake", clientResult);
-        out.put("server_handshake", serverResult);
-        return clientResult.equals("ok") && serverResult.equals("ok");
+        Outcome clientResult = send(client, "first");
+        Outcome serverResult = serverSide.get(30, TimeUnit.SECONDS);
+        out.put("client_handshake", clientResult.value());
+        out.put("server_handshake", serverResult.value());
+        if (!clientResult.value().equals("ok") || !serverResult.value().equals("ok")) {
+            out.put("error_messages", errorMessages(List.of(
+                    new String[] {"client_handshake", clientResult.message()},
+                    new String[] {"server_handshake", serverResult.message()})));
+            return false;
+        }
+        return true;
     }
 
     private static void exchange(DtlsServerConnection server, DtlsClientConnection client, Map<String, Object> out) {
         send(client, "second"); // never fails over an established session; what arrives counts
+        List<String> serverExpects = List.of("first", "second");
         int[] counts = new int[2];
-        out.put("server_received", receiveAll(server, List.of("first", "second"), counts));
+        Received received = receiveAll(server, serverExpects, counts);
+        out.put("server_received", received.seen());
         out.put("delivered", counts[0]);
         out.put("unexpected_delivered", counts[1]);
-        out.put("reply_send", send(server, "reply")); // the other direction, whatever the server received
-        out.put("client_received", receiveAll(client, List.of("hello", "reply"), new int[2]));
+        String thenMessage = null;
+        if (!received.complete()) { // does the session still deliver after that?
+            List<String> then = new ArrayList<>();
+            thenMessage = receiveOne(server, serverExpects, then);
+            out.put("server_then", then.get(0));
+        }
+        Outcome reply = send(server, "reply"); // the other direction, whatever the server received
+        out.put("reply_send", reply.value());
+        Received clientReceived = receiveAll(client, List.of("hello", "reply"), new int[2]);
+        out.put("client_received", clientReceived.seen());
+        out.put("error_messages", errorMessages(List.of(
+                new String[] {"server_received", received.message()},
+                new String[] {"server_then", thenMessage},
+                new String[] {"reply_send", reply.message()},
+                new String[] {"client_received", clientReceived.message()})));
+    }
+
+    /** What receiveAll saw, its error's message (or null), and whether all the expected messages arrived. */
+    private record Received(String seen, String message, boolean complete) {}
+
+    /**
+     * As receive_one in C: one receive within IO_TIMEOUT; adds to {@code seen} the message's text if it is one of
+     * {@code expected}, another message as "other:&lt;length&gt;", the end of the stream as "eof", an error as its
+     * id. Returns the error's message, or null.
+     */
+    private static String receiveOne(DtlsConnection conn, List<String> expected, List<String> seen) {
+        ByteBuffer buf = ByteBuffer.allocateDirect(2048);
+        int n;
+        try {
+            n = conn.receive(new ByteBuffer[] {buf}, 0, 1, IO_TIMEOUT, null);
+        } catch (GioException e) {
+            seen.add(ParityScenario.error(e));
+            return e.getMessage();
+        }
+        if (n == 0) {
+            seen.add("eof");
+            return null;
+        }
+        byte[] got = new byte[buf.flip().remaining()];
+        buf.get(got);
+        String text = new String(got, StandardCharsets.ISO_8859_1);
+        seen.add(expected.contains(text) ? text : "other:" + got.length);
+        return null;
     }
 
     /** As receive_all in C; {@code counts} gets the messages and those that were not the next expected one. */
-    private static String receiveAll(DtlsConnection conn, List<String> expected, int[] counts) {
+    private static Received receiveAll(DtlsConnection conn, List<String> expected, int[] counts) {
         List<String> seen = new ArrayList<>();
         int next = 0;
+        String message = null;
         for (int i = 0; i < MAX_MESSAGES && next < expected.size(); i++) {
-            ByteBuffer buf = ByteBuffer.allocateDirect(2048);
-            int n;
-            try {
-                n = conn.receive(new ByteBuffer[] {buf}, 0, 1, IO_TIMEOUT, null);
-            } catch (GioException e) {
-                seen.add(ParityScenario.error(e));
-                break;
-            }
-            if (n == 0) {
-                seen.add("eof");
+            message = receiveOne(conn, expected, seen);
+            String last = seen.get(seen.size() - 1);
+            boolean delivered = message == null && !last.equals("eof");
+            if (!delivered) {
                 break;
             }
             counts[0]++;
-            byte[] got = new byte[buf.flip().remaining()];
-            buf.get(got);
-            String text = new String(got, StandardCharsets.ISO_8859_1);
-            if (text.equals(expected.get(next))) {
+            if (last.equals(expected.get(next))) {
                 next++;
             } else {
                 counts[1]++;
             }
-            seen.add(expected.contains(text) ? text : "other:" + got.length);
         }
-        return String.join(",", seen);
+        return new Received(String.join(",", seen), message, next == expected.size());
     }
 
-    /** Sends {@code text} within IO_TIMEOUT: "ok" or the error id. */
-    private static Object send(DtlsConnection conn, String text) {
+    /** Sends {@code text} within IO_TIMEOUT: "ok" or the error id, and the error's message. */
+    private static Outcome send(DtlsConnection conn, String text) {
         try {
             conn.send(new ByteBuffer[] {ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII))}, 0, 1, IO_TIMEOUT);
-            return "ok";
+            return new Outcome("ok", null);
         } catch (GioException e) {
-            return ParityScenario.error(e);
+            return Outcome.of(e);
         }
     }
 
