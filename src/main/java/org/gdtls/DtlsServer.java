@@ -12,8 +12,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
@@ -32,9 +30,10 @@ import org.gdtls.internal.server.Admission;
  * A DTLS server on one UDP port: GIO's {@link DtlsServerConnection} for each peer, over a {@link PeerTransport}
  * of the shared socket. One thread reads the socket; the glue hands each datagram to its peer's transport in C,
  * and returns only ClientHellos from new senders to that thread, which admits them within the limits below.
- * Each handshake runs on a thread of the server's own while it lasts (at most {@link Builder#maxHalfOpen}); an
- * established peer holds no thread: its datagrams, listeners and close run on a {@link MainContextPump}. Each
- * handshaken peer goes to the {@link Builder#onPeer} listener, or else waits for {@link #accept()}.
+ * GIO runs each handshake on its GTask thread pool (shared by the process: 10 threads, one more every 100 ms or so
+ * while all are busy), and the server's pump completes it; an established peer holds no thread: its datagrams,
+ * listeners and close run on a {@link MainContextPump}. Each handshaken peer goes to the {@link Builder#onPeer}
+ * listener, or else waits for {@link #accept()}.
  *
  * <p>GIO has no DTLS cookie exchange (glib-networking never asks GnuTLS for one), so the server's first flight
  * answers any ClientHello, spoofed or not, with several times its size. The limits bound what a stranger can
@@ -89,7 +88,6 @@ public final class DtlsServer implements AutoCloseable {
     private final TlsDatabase defaultDatabase; // GIO's, when client certificates are asked for without a database
     private final Admission admission;
     private final Cancellable readerCancel = new Cancellable();
-    private final ThreadPoolExecutor handshakes;
     private final Thread reader;
     private final Duration tick;
     private final PointerPointer<GDatagramBased> idleScratch = new PointerPointer<>(IDLE_SCAN);
@@ -123,14 +121,6 @@ public final class DtlsServer implements AutoCloseable {
         Duration shortest = settings.idleTimeout.compareTo(settings.handshakeTimeout) < 0
                 ? settings.idleTimeout : settings.handshakeTimeout;
         this.tick = clamp(shortest.dividedBy(4), Duration.ofMillis(20), Duration.ofSeconds(1));
-        // Admission keeps the half-open peers, hence the tasks, within maxHalfOpen: none ever waits in the queue.
-        this.handshakes = new ThreadPoolExecutor(settings.maxHalfOpen, settings.maxHalfOpen, 10, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), task -> {
-                    Thread t = new Thread(task, "gdtls-server-handshake " + settings.local);
-                    t.setDaemon(true);
-                    return t;
-                });
-        handshakes.allowCoreThreadTimeOut(true); // no thread while no handshake runs
         this.reader = new Thread(this::read, "gdtls-server " + settings.local);
         reader.setDaemon(true);
     }
@@ -215,7 +205,6 @@ public final class DtlsServer implements AutoCloseable {
         }
         waiters.forEach(w -> w.completeExceptionally(new IllegalStateException("server closed")));
         all.forEach(p -> end(p, End.SERVER_CLOSED, null));
-        handshakes.shutdown(); // the shuts above end the handshakes still running
         if (!pump.isPumpThread()) {
             try {
                 CompletableFuture.allOf(all.stream().map(p -> p.ended).toArray(CompletableFuture[]::new))
@@ -326,31 +315,16 @@ public final class DtlsServer implements AutoCloseable {
             peer.handshakeDeadline = Deadlines.after(settings.handshakeTimeout,
                     () -> end(peer, End.HANDSHAKE_TIMED_OUT, null));
         }
-        try {
-            handshakes.execute(() -> handshake(peer));
-        } catch (RuntimeException e) { // the server is closing: its executor refuses
-            end(peer, End.SERVER_CLOSED, e);
-        }
-    }
-
-    /**
-     * The handshake, blocking, on a thread of the server's own (at most one per half-open peer), not on GIO's GTask
-     * pool: GLib's pool is shared by the whole process, starts with 10 threads and grows by one every 100 ms or
-     * more while saturated, and a handshake holds its thread while the peer is silent. Hostile half-open peers would
-     * then hold back the application's other GIO work. The deadline ends it by shutting the transport.
-     */
-    private void handshake(DtlsPeer peer) {
-        try {
-            peer.connection.handshake();
-        } catch (GioException | RuntimeException e) {
-            end(peer, End.HANDSHAKE_FAILED, e);
-            return;
-        }
-        try {
-            pump.execute(() -> established(peer));
-        } catch (RuntimeException pumpGone) {
-            end(peer, End.SERVER_CLOSED, pumpGone);
-        }
+        // GIO runs the handshake on its GTask pool, whether started sync or async (gtlsconnection-base.c:
+        // g_task_run_in_thread even in the sync call), so a thread of ours would only wait beside it. That pool
+        // is the process's, 10 threads: each half-open handshake holds one while its peer is silent.
+        connection.handshakeAsync(pump, 0, null).whenComplete((ok, error) -> {
+            if (error == null) {
+                established(peer);
+            } else {
+                end(peer, End.HANDSHAKE_FAILED, unwrap(error));
+            }
+        });
     }
 
     /**
@@ -648,6 +622,7 @@ public final class DtlsServer implements AutoCloseable {
         private Duration idleTimeout = Duration.ofMinutes(5);
         private Duration closeTimeout = Duration.ofSeconds(2);
         private int queueCapacity = QueuedTransport.DEFAULT_CAPACITY;
+        private int receiveBufferSize = 4 << 20;
 
         private Builder(InetSocketAddress local, TlsCertificate certificate) {
             this.local = Objects.requireNonNull(local, "local");
@@ -738,7 +713,11 @@ public final class DtlsServer implements AutoCloseable {
             return this;
         }
 
-        /** Handshakes in progress at once, each on a thread of the server's while it lasts (default 128). */
+        /**
+         * Handshakes in progress at once (default 128). Each holds a thread of GIO's GTask pool while it lasts,
+         * waiting on its peer too; the pool has 10 and grows by about one every 100 ms while all are busy, so
+         * handshakes stuck on silent peers delay the ones behind them until the handshake timeout ends them.
+         */
         public Builder maxHalfOpen(int n) {
             this.maxHalfOpen = positive(n, "maxHalfOpen");
             return this;
@@ -787,12 +766,28 @@ public final class DtlsServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The kernel receive buffer asked for the shared socket (default 4 MiB; Linux caps it at
+         * {@code net.core.rmem_max}, see {@link UdpSocket#setReceiveBufferSize}). All peers' datagrams wait there
+         * until the reader takes them: with the default 208 KiB, a burst from a hundred busy peers overflows it.
+         */
+        public Builder receiveBufferSize(int bytes) {
+            this.receiveBufferSize = positive(bytes, "receiveBufferSize");
+            return this;
+        }
+
         /** Binds the port and starts reading it. */
         @Wraps({"gdtls_peer_demux_new", "gdtls_peer_demux_receive", "gdtls_peer_demux_add"})
         public DtlsServer start() throws GioException {
             Gdtls.load();
             certificate.handle.call(c -> c); // fails now, not on the first peer, if it is closed
             UdpSocket socket = UdpSocket.bind(local);
+            try {
+                socket.setReceiveBufferSize(receiveBufferSize);
+            } catch (GioException | RuntimeException e) {
+                socket.close();
+                throw e;
+            }
             MainContextPump usedPump = pump;
             boolean ownsPump = usedPump == null;
             DtlsServer server;

@@ -2,8 +2,10 @@ package org.gdtls;
 
 import java.util.Objects;
 
+import org.bytedeco.javacpp.PointerPointer;
 import org.gdtls.internal.gen.GDatagramBased;
 import org.gdtls.internal.gen.GDtlsConnection;
+import org.gdtls.internal.gen.GError;
 import org.gdtls.internal.gen.GTlsCertificate;
 import org.gdtls.internal.gen.GTlsDatabase;
 import org.gdtls.internal.gen.global.Gio;
@@ -26,24 +28,8 @@ public final class DtlsServerConnection extends DtlsConnection {
      */
     @Wraps(value = {"g_dtls_server_connection_new"}, properties = {"GDtlsConnection:certificate", "GDtlsConnection:base-socket"})
     public static DtlsServerConnection create(DatagramTransport base, TlsCertificate certificate) throws GioException {
-        Objects.requireNonNull(base, "base");
-        NativeLibrary.ensureLoaded();
-        GDatagramBased transport = TransportLease.acquire(base);
-        try {
-            GTlsCertificate cert = certificate == null ? null : certificate.handle.acquire();
-            try {
-                GErrorSlot error = GErrorSlot.ofThread();
-                GDatagramBased conn = Gio.g_dtls_server_connection_new(transport, cert, error.out());
-                error.check();
-                return new DtlsServerConnection(conn, base);
-            } finally {
-                if (certificate != null) {
-                    certificate.handle.release();
-                }
-            }
-        } finally {
-            TransportLease.release(base);
-        }
+        return construct(base, certificate, null,
+                (transport, cert, db, error) -> Gio.g_dtls_server_connection_new(transport, cert, error));
     }
 
     /**
@@ -58,6 +44,18 @@ public final class DtlsServerConnection extends DtlsConnection {
             properties = {"GDtlsConnection:certificate", "GDtlsConnection:base-socket", "GDtlsConnection:database"})
     public static DtlsServerConnection create(DatagramTransport base, TlsCertificate certificate, TlsDatabase database)
             throws GioException {
+        return construct(base, certificate, database, Glue::gdtls_dtls_server_connection_new);
+    }
+
+    /** A native constructor, called with the transport, the certificate and the database leased (each may be null). */
+    @FunctionalInterface
+    private interface Constructor {
+        GDatagramBased make(GDatagramBased transport, GTlsCertificate certificate, GTlsDatabase database,
+                            PointerPointer<GError> error);
+    }
+
+    private static DtlsServerConnection construct(DatagramTransport base, TlsCertificate certificate,
+                                                  TlsDatabase database, Constructor constructor) throws GioException {
         Objects.requireNonNull(base, "base");
         NativeLibrary.ensureLoaded();
         GDatagramBased transport = TransportLease.acquire(base);
@@ -67,7 +65,7 @@ public final class DtlsServerConnection extends DtlsConnection {
                 GTlsDatabase db = database == null ? null : database.handle.acquire();
                 try {
                     GErrorSlot error = GErrorSlot.ofThread();
-                    GDatagramBased conn = Glue.gdtls_dtls_server_connection_new(transport, cert, db, error.out());
+                    GDatagramBased conn = constructor.make(transport, cert, db, error.out());
                     error.check();
                     return new DtlsServerConnection(conn, base);
                 } finally {

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.gdtls.internal.async.DatagramWatch;
 import org.gdtls.internal.datagram.ConditionWaits;
@@ -119,6 +120,45 @@ public final class UdpSocket implements DatagramTransport, AutoCloseable {
             GErrorSlot error = GErrorSlot.ofThread();
             Gio.g_socket_connect(socket, address.pointer, null, error.out());
             error.check();
+        } finally {
+            handle.release();
+        }
+    }
+
+    // <sys/socket.h> on Linux (every architecture this library builds for): SOL_SOCKET 1, SO_RCVBUF 8.
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_RCVBUF = 8;
+
+    /**
+     * {@code g_socket_set_option(SOL_SOCKET, SO_RCVBUF)}: asks the kernel for a receive buffer of {@code bytes}.
+     * Linux caps the request at {@code net.core.rmem_max} and doubles it for its bookkeeping; read the result
+     * with {@link #receiveBufferSize()}. One socket shared by many peers needs far more than the default (about
+     * 208 KiB): a burst from all of them at once is otherwise dropped by the kernel before anyone reads it.
+     */
+    @Wraps("g_socket_set_option")
+    public void setReceiveBufferSize(int bytes) throws GioException {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("bytes must be positive: " + bytes);
+        }
+        GSocket socket = handle.acquire();
+        try {
+            GErrorSlot error = GErrorSlot.ofThread();
+            Gio.g_socket_set_option(socket, SOL_SOCKET, SO_RCVBUF, bytes, error.out());
+            error.check();
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** {@code g_socket_get_option(SOL_SOCKET, SO_RCVBUF)}: the receive buffer the kernel gave, in bytes. */
+    @Wraps("g_socket_get_option")
+    public int receiveBufferSize() throws GioException {
+        GSocket socket = handle.acquire();
+        try (IntPointer value = new IntPointer(1)) {
+            GErrorSlot error = GErrorSlot.ofThread();
+            Gio.g_socket_get_option(socket, SOL_SOCKET, SO_RCVBUF, value, error.out());
+            error.check();
+            return value.get();
         } finally {
             handle.release();
         }

@@ -22,6 +22,19 @@ class UdpSocketTest {
     private static final InetSocketAddress ANY = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
     @Test
+    void theReceiveBufferIsWhatTheKernelGives() throws Exception {
+        long rmemMax = Long.parseLong(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/core/rmem_max"))
+                .strip());
+        int asked = (int) Math.min(96 * 1024, rmemMax);
+        try (UdpSocket socket = UdpSocket.bind(ANY)) {
+            socket.setReceiveBufferSize(asked);
+            // socket(7): Linux doubles the value (room for its bookkeeping) and getsockopt returns the doubled one
+            assertEquals(2 * asked, socket.receiveBufferSize());
+            assertThrows(IllegalArgumentException.class, () -> socket.setReceiveBufferSize(0));
+        }
+    }
+
+    @Test
     @Covers({"g_datagram_based_receive_messages"})
     void peekSenderNamesTheSenderAndLeavesTheDatagramQueued() throws Exception {
         try (UdpSocket server = UdpSocket.bind(ANY); DatagramSocket peer = new DatagramSocket(ANY)) {
