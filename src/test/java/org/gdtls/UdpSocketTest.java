@@ -23,8 +23,9 @@ class UdpSocketTest {
 
     @Test
     void theReceiveBufferIsWhatTheKernelGives() throws Exception {
-        long rmemMax = Long.parseLong(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/core/rmem_max"))
-                .strip());
+        // readAllLines, not readString: procfs reports a size that readString trusts, and it reads one byte of it
+        long rmemMax = Long.parseLong(java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/sys/net/core/rmem_max"))
+                .get(0).strip());
         int asked = (int) Math.min(96 * 1024, rmemMax);
         try (UdpSocket socket = UdpSocket.bind(ANY)) {
             socket.setReceiveBufferSize(asked);
