@@ -13,7 +13,7 @@ import java.util.concurrent.CountDownLatch;
  * ({@code native/bench/bench_s8_clients.c}, driven by {@code scripts/bench-s8.sh}). The limits are opened wide
  * (every client comes from 127.0.0.1): what is measured is the server, not its admission control.
  *
- * <pre>java -cp ... org.gdtls.S8Server PKI_DIR PORT MAX_PEERS [SECONDS (0: until SIGTERM)]</pre>
+ * <pre>java -cp ... org.gdtls.S8Server PKI_DIR PORT MAX_PEERS [SECONDS (0: until SIGTERM)] [HANDSHAKE_TIMEOUT_S (60)]</pre>
  *
  * Prints "listening port=P" once ready, then a sample line every second while the peers change, and on exit
  * "key=value" lines: the process's peak threads and RSS, the RSS and Java heap (after collections) at the largest
@@ -33,17 +33,18 @@ final class S8Server {
         int port = Integer.parseInt(args[1]);
         int maxPeers = Integer.parseInt(args[2]);
         long seconds = args.length > 3 ? Long.parseLong(args[3]) : 0;
-        new S8Server().run(pki, port, maxPeers, seconds);
+        long handshakeTimeout = args.length > 4 ? Long.parseLong(args[4]) : 60; // GnuTLS's own give-up time
+        new S8Server().run(pki, port, maxPeers, seconds, Duration.ofSeconds(handshakeTimeout));
     }
 
-    private void run(Path pki, int port, int maxPeers, long seconds) throws Exception {
+    private void run(Path pki, int port, int maxPeers, long seconds, Duration handshakeTimeout) throws Exception {
         try (TlsCertificate certificate = TlsCertificate.fromFiles(pki.resolve("server.pem"),
                 pki.resolve("server-key.pem"));
              DtlsServer server = DtlsServer.builder(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
                              certificate)
                      .maxPeers(maxPeers).maxHalfOpen(maxPeers).maxHalfOpenPerSource(maxPeers)
                      .handshakesPerSourcePerSecond(1e9, maxPeers)
-                     .handshakeTimeout(Duration.ofSeconds(60)).idleTimeout(Duration.ofHours(1))
+                     .handshakeTimeout(handshakeTimeout).idleTimeout(Duration.ofHours(1))
                      .onDatagram((peer, datagram) -> peer.connection().send(datagram))
                      .start()) {
             CountDownLatch stop = new CountDownLatch(1);
