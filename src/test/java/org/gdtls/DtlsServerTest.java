@@ -75,15 +75,19 @@ class DtlsServerTest {
         assertEquals(0, stats.halfOpen());
         assertEquals(5, stats.handshakesSucceeded());
         assertEquals(5, server.peers().size());
-        long[] watched = server.peers().stream().mapToLong(p -> p.connection().handle.address()).toArray();
+        long[] watched = server.peers().stream() // each peer's connection and transport
+                .flatMapToLong(p -> java.util.stream.LongStream.of(p.connection().handle.address(), p.transport.address()))
+                .toArray();
         Arrays.stream(watched).forEach(GObjectOracle::ref);
 
         server.close();
         for (Client c : clients) {
             assertEquals(-1, c.connection.receive(ByteBuffer.allocateDirect(64), WAIT), "close_notify expected");
         }
+        // In pairs: once the connection (held only by the oracle now) is finalized, its transport is held by
+        // nobody else either: the demultiplexer, the peer and the server have let go.
         for (long address : watched) {
-            assertEquals(1, GObjectOracle.refCount(address), "the server let go of every connection");
+            assertEquals(1, GObjectOracle.refCount(address), "the server let go of " + GObjectOracle.typeName(address));
             GObjectOracle.unref(address);
         }
         DtlsServerStats after = server.stats();
