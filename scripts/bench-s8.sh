@@ -3,6 +3,7 @@
 # server on a free port, a fresh server for every step, and writes target/bench/s8-$SERVER_LABEL.txt (default
 # s8-c.txt: the C reference server native/bench/bench_s8_server.c).
 #   scripts/bench-s8.sh          # about 12 minutes on 2 vCPUs, most of it the idle run with 10000 peers
+#   scripts/bench-s8.sh java     # the same load against the binding's DtlsServer (s8-java.txt)
 # Environment: CONNECT_N (default 1000), PROCS (load processes, default 4), ECHO_N (100), ECHO_K (2000),
 #              IDLE_STEPS (idle peer counts, default "1000 3000 10000"; the run stops at the first that fails or
 #              does not fit `ulimit -n`), PROBES (round trips in the idle runs, 1000), AMPLIFY_SECONDS (30),
@@ -29,6 +30,11 @@ STALL_SECONDS="${STALL_SECONDS:-70}"
 # whatever it prints is kept as the step's server output. The lead plugs the Java DtlsServer in here, e.g.
 #   SERVER_LABEL=java SERVER_CMD='java -cp ... org.gdtls.bench.S8Server "$pki" --port "$PORT"' scripts/bench-s8.sh
 # SERVER_EXTRA is appended to it (the C server's options below; the Java server's own, if any).
+# `scripts/bench-s8.sh java` sets both for the binding's DtlsServer (org.gdtls.S8Server, built here).
+if [ "${1:-}" = java ]; then
+  SERVER_LABEL=java
+  SERVER_CMD='java -cp target/test-classes:target/classes:$(cat target/bench/classpath.txt) org.gdtls.S8Server "$pki" "$PORT" 12000'
+fi
 SERVER_LABEL="${SERVER_LABEL:-c}"
 SERVER_CMD="${SERVER_CMD:-$bin/gdtls-bench-s8-server \"\$pki\" --port \"\$PORT\" --report 1}"
 # The C server's settings for the main figures: no GTlsDatabase at construction (a server that asks no client
@@ -49,6 +55,12 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 fd_limit=$(ulimit -n)
 SECONDS=0
 
+if [ "$SERVER_LABEL" = java ]; then
+  echo "=== build (mvn -Pbench test-compile)"
+  mvn -B -q -Dstyle.color=never -Pbench -DskipTests test-compile
+  mvn -B -q -Dstyle.color=never -Pbench dependency:build-classpath -Dmdep.outputFile=target/bench/classpath.txt \
+      -Dmdep.includeScope=test >/dev/null
+fi
 echo "=== build (cmake -DGDTLS_BUILD_BENCH=ON)"
 cmake -S . -B target/bench-cmake -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGDTLS_BUILD_BENCH=ON >/dev/null
 cmake --build target/bench-cmake --target gdtls-bench-s8-server gdtls-bench-s8-clients >/dev/null

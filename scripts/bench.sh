@@ -5,7 +5,8 @@
 # Environment: PAIRS (S4 concurrent handshake pairs, default 128), JMH_EXTRA (more JMH arguments),
 #              MEMORY_CYCLES (S7 connect/handshake/close cycles after 512 warm-up, 128 at once, in C and
 #              through the binding; default 1024, about 3 minutes for both; the issue asks for 10000, about
-#              25 minutes for both; 0 skips the check).
+#              25 minutes for both; 0 skips the check), S8 (1: also scripts/bench-s8.sh for C and the binding,
+#              about 25 minutes more; results in target/bench/s8-c.txt and s8-java.txt).
 # Short runs on purpose (1 fork, few iterations): the numbers are ratios from one run on one machine.
 # Every number in the report is read from this run's output; nothing is hardcoded.
 set -euo pipefail
@@ -59,6 +60,11 @@ if [ "$MEMORY_CYCLES" -gt 0 ]; then
   phase "Java: S7 memory, $MEMORY_CYCLES connect/handshake/close cycles"
   mvn -B -q -Dstyle.color=never -Pbench exec:exec@memory -Dmemory.cycles="$MEMORY_CYCLES" -Dmemory.concurrency=128 | tee "$out/memory.txt"
   memory_seconds=$((SECONDS - build_seconds - c_seconds - java_seconds))
+fi
+if [ "${S8:-0}" = 1 ]; then
+  phase "S8: one port, many peers (scripts/bench-s8.sh, C then the binding, ~25 min)"
+  scripts/bench-s8.sh
+  scripts/bench-s8.sh java
 fi
 phase "done"
 

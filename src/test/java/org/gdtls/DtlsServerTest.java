@@ -188,6 +188,24 @@ class DtlsServerTest {
     }
 
     @Test
+    void aPeerThatIsNotReadKeepsAtMostItsQueueAndTheRestIsCounted() throws Exception {
+        DtlsServer server = keep(builder().queueCapacity(4).start());
+        CompletableFuture<DtlsPeer> accepted = server.accept();
+        Client client = connect(server);
+        DtlsPeer peer = accepted.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        for (int i = 0; i < 20; i++) { // nobody reads the peer meanwhile
+            client.connection.send(ByteBuffer.wrap(("d" + i).getBytes(StandardCharsets.UTF_8)));
+        }
+        awaitStats(server, s -> s.droppedQueueFull() == 16);
+        ByteBuffer in = ByteBuffer.allocateDirect(64);
+        for (int i = 0; i < 4; i++) { // the first four waited, in order
+            in.clear();
+            assertEquals(2, peer.connection().receive(in, WAIT));
+            assertEquals("d" + i, StandardCharsets.UTF_8.decode(in.flip()).toString());
+        }
+    }
+
+    @Test
     void maxPeersRefusesFurtherClientHellosSilently() throws Exception {
         List<String> refused = new CopyOnWriteArrayList<>();
         DtlsServer server = keep(builder().maxPeers(2).onRefused((from, why) -> refused.add(from + " " + why)).start());
