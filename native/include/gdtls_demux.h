@@ -62,9 +62,6 @@ gboolean gdtls_peer_demux_remove(GObject *demux, GDatagramBased *peer);
  */
 guint gdtls_peer_demux_collect_idle(GObject *demux, gint64 idle_usec, GDatagramBased **out, guint max);
 
-/* Microseconds since `peer` last received a datagram (or was registered); -1 if it is not registered. */
-gint64 gdtls_peer_demux_idle_time(GObject *demux, GDatagramBased *peer);
-
 /* Copies the counters (GdtlsDemuxCounter order) into `out`, at most `count` of them. */
 void gdtls_peer_demux_counters(GObject *demux, guint64 *out, guint count);
 

@@ -281,18 +281,6 @@ guint gdtls_peer_demux_collect_idle(GObject *demux, gint64 idle_usec, GDatagramB
 }
 
 __attribute__((visibility("default")))
-gint64 gdtls_peer_demux_idle_time(GObject *demux, GDatagramBased *peer)
-{
-  g_return_val_if_fail(IS_DEMUX(demux), -1);
-  GdtlsPeerDemux *self = SELF(demux);
-  g_mutex_lock(&self->lock);
-  Entry *entry = g_hash_table_lookup(self->by_peer, peer);
-  gint64 idle = entry != NULL ? g_get_monotonic_time() - entry->last_seen : -1;
-  g_mutex_unlock(&self->lock);
-  return idle;
-}
-
-__attribute__((visibility("default")))
 void gdtls_peer_demux_counters(GObject *demux, guint64 *out, guint count)
 {
   g_return_if_fail(IS_DEMUX(demux));

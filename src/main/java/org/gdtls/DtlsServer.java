@@ -84,8 +84,7 @@ public final class DtlsServer implements AutoCloseable {
     private final MainContextPump pump;
     private final boolean ownsPump;
     private final TlsCertificate certificate; // the server's own references
-    private final TlsDatabase database;
-    private final TlsDatabase defaultDatabase; // GIO's, when client certificates are asked for without a database
+    private final TlsDatabase connectionDatabase; // null: none (see databaseFor)
     private final Admission admission;
     private final Cancellable readerCancel = new Cancellable();
     private final Thread reader;
@@ -113,9 +112,7 @@ public final class DtlsServer implements AutoCloseable {
         this.ownsPump = ownsPump;
         this.demux = new PeerDemux(socket);
         this.certificate = settings.certificate.handle.call(TlsCertificate::borrow);
-        this.database = settings.database == null ? null : settings.database.handle.call(TlsDatabase::borrow);
-        this.defaultDatabase = database == null && settings.authenticationMode != TlsAuthenticationMode.NONE
-                ? TlsBackend.defaultDatabase() : null;
+        this.connectionDatabase = databaseFor(settings);
         this.admission = new Admission(settings.maxPeers, settings.maxHalfOpen, settings.maxHalfOpenPerSource,
                 settings.handshakesPerSecond, settings.handshakeBurst);
         Duration shortest = settings.idleTimeout.compareTo(settings.handshakeTimeout) < 0
@@ -223,11 +220,8 @@ public final class DtlsServer implements AutoCloseable {
             pump.close();
         }
         certificate.close();
-        if (database != null) {
-            database.close();
-        }
-        if (defaultDatabase != null) {
-            defaultDatabase.close();
+        if (connectionDatabase != null) {
+            connectionDatabase.close();
         }
         readerCancel.close();
     }
@@ -293,7 +287,7 @@ public final class DtlsServer implements AutoCloseable {
         }
         DtlsServerConnection connection;
         try {
-            connection = DtlsServerConnection.create(transport, certificate, databaseFor(settings));
+            connection = DtlsServerConnection.create(transport, certificate, connectionDatabase);
             configure(connection);
         } catch (GioException | RuntimeException e) {
             demux.remove(transport);
@@ -328,15 +322,16 @@ public final class DtlsServer implements AutoCloseable {
     }
 
     /**
-     * The database each connection is constructed with: the application's; none when no client certificate is
-     * asked for (then it is never used, and constructing without one would load the system CA bundle into every
-     * connection on glib-networking 2.74); else GIO's default, as a connection would have it.
+     * The database each connection is constructed with, a reference of the server's own: the application's; none
+     * when no client certificate is asked for (then it is never used, and constructing without one would load the
+     * system CA bundle into every connection on glib-networking 2.74); else GIO's default, as a connection would
+     * have it.
      */
-    private TlsDatabase databaseFor(Builder settings) {
-        if (database != null || settings.authenticationMode == TlsAuthenticationMode.NONE) {
-            return database;
+    private static TlsDatabase databaseFor(Builder settings) {
+        if (settings.database != null) {
+            return settings.database.handle.call(TlsDatabase::borrow);
         }
-        return defaultDatabase;
+        return settings.authenticationMode == TlsAuthenticationMode.NONE ? null : TlsBackend.defaultDatabase();
     }
 
     private void refused(InetSocketAddress from, Refusal refusal) {
@@ -385,10 +380,13 @@ public final class DtlsServer implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             long transport = idleScratch.get(i).address();
             DtlsPeer peer;
-            synchronized (lock) {
+            synchronized (lock) { // a half-open peer is the handshake timeout's
                 peer = peers.get(transport);
+                if (peer != null && peer.state != State.ESTABLISHED) {
+                    peer = null;
+                }
             }
-            if (peer != null && peer.state == State.ESTABLISHED) {
+            if (peer != null) {
                 end(peer, End.IDLE, null);
             }
         }

@@ -22,14 +22,25 @@ public final class Admission {
     private final double ratePerNano;
     private final double burst;
     private final Map<InetAddress, Integer> halfOpenBySource = new HashMap<>();
-    private final Map<InetAddress, double[]> buckets = new LinkedHashMap<>(1024, 0.75f, true) {
+    private final Map<InetAddress, Bucket> buckets = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<InetAddress, double[]> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<InetAddress, Bucket> eldest) {
             return size() > MAX_TRACKED_SOURCES;
         }
     };
     private int peers;
     private int halfOpen;
+
+    /** One source's token bucket: handshakes it may start now, and when that was last brought up to date. */
+    private static final class Bucket {
+        double tokens;
+        long refilled;
+
+        Bucket(double tokens, long refilled) {
+            this.tokens = tokens;
+            this.refilled = refilled;
+        }
+    }
 
     /**
      * @param handshakesPerSecond new handshakes a source may start per second, on average
@@ -59,13 +70,13 @@ public final class Admission {
         if (halfOpenBySource.getOrDefault(source, 0) >= maxHalfOpenPerSource) {
             return Refusal.MAX_HALF_OPEN_PER_SOURCE;
         }
-        double[] bucket = buckets.computeIfAbsent(source, s -> new double[] {burst, nanoTime}); // tokens, last refill
-        bucket[0] = Math.min(burst, bucket[0] + (nanoTime - (long) bucket[1]) * ratePerNano);
-        bucket[1] = nanoTime;
-        if (bucket[0] < 1) {
+        Bucket bucket = buckets.computeIfAbsent(source, s -> new Bucket(burst, nanoTime));
+        bucket.tokens = Math.min(burst, bucket.tokens + (nanoTime - bucket.refilled) * ratePerNano);
+        bucket.refilled = nanoTime;
+        if (bucket.tokens < 1) {
             return Refusal.RATE_LIMITED;
         }
-        bucket[0] -= 1;
+        bucket.tokens -= 1;
         peers++;
         halfOpen++;
         halfOpenBySource.merge(source, 1, Integer::sum);
