@@ -9,82 +9,9 @@
  *   gdtls-bench-bulk PKI_DIR single|batched [runs (5)] [warmup runs (2)] [records (100000)]
  * Prints each run, then the median run's MB/s (10^6 payload bytes) and records/s, one "key=value" per line.
  */
-#include <string.h>
+#include "bench_loops.h"
 
-#include "bench_loopback.h"
-#include "bench_stats.h"
-
-#define RECORD_SIZE 1200
-#define WINDOW 64
-#define ACK_SIZE 8
-
-static guint8 send_data[WINDOW][RECORD_SIZE];
-static guint8 receive_data[WINDOW][RECORD_SIZE + 200]; /* room for a longer datagram: truncation would show */
-
-static void send_window(GDatagramBased *conn, int count, gboolean batched)
-{
-  if (!batched) {
-    for (int i = 0; i < count; i++)
-      bench_send_one(conn, send_data[i], RECORD_SIZE);
-    return;
-  }
-  GOutputVector vectors[WINDOW];
-  GOutputMessage messages[WINDOW];
-  for (int i = 0; i < count; i++) {
-    vectors[i] = (GOutputVector) { send_data[i], RECORD_SIZE };
-    messages[i] = (GOutputMessage) { NULL, &vectors[i], 1, 0, NULL, 0 };
-  }
-  for (int done = 0; done < count;) {
-    GError *error = NULL;
-    int n = g_datagram_based_send_messages(conn, messages + done, count - done, 0, -1, NULL, &error);
-    if (n <= 0)
-      bench_fail("send batch", error);
-    done += n;
-  }
-}
-
-static void receive_window(GDatagramBased *conn, int count, gboolean batched)
-{
-  if (!batched) {
-    for (int i = 0; i < count; i++)
-      if (bench_receive_one(conn, receive_data[i], sizeof receive_data[i]) != RECORD_SIZE)
-        bench_fail("short record", NULL);
-    return;
-  }
-  GInputVector vectors[WINDOW];
-  GInputMessage messages[WINDOW];
-  for (int done = 0; done < count;) {
-    for (int i = done; i < count; i++) {
-      vectors[i] = (GInputVector) { receive_data[i], sizeof receive_data[i] };
-      messages[i] = (GInputMessage) { NULL, &vectors[i], 1, 0, 0, NULL, NULL };
-    }
-    GError *error = NULL;
-    int n = g_datagram_based_receive_messages(conn, messages + done, count - done, 0, -1, NULL, &error);
-    if (n <= 0)
-      bench_fail("receive batch", error);
-    for (int i = done; i < done + n; i++)
-      if (messages[i].bytes_received != RECORD_SIZE)
-        bench_fail("short record", NULL);
-    done += n;
-  }
-}
-
-/* One transfer of `records` records; returns seconds. */
-static double run(BenchPair *pair, int records, gboolean batched)
-{
-  guint8 ack[ACK_SIZE] = { 0 }, ack_in[64];
-  gint64 start = bench_now_ns();
-  for (int sent = 0; sent < records;) {
-    int count = MIN(WINDOW, records - sent);
-    send_window(pair->client, count, batched);
-    receive_window(pair->server, count, batched);
-    bench_send_one(pair->server, ack, ACK_SIZE);
-    if (bench_receive_one(pair->client, ack_in, sizeof ack_in) != ACK_SIZE)
-      bench_fail("ack", NULL);
-    sent += count;
-  }
-  return (bench_now_ns() - start) / 1e9;
-}
+static BenchBulkBuffers buffers;
 
 int main(int argc, char **argv)
 {
@@ -100,7 +27,7 @@ int main(int argc, char **argv)
     fprintf(stderr, "runs and records must be > 0, warmup >= 0\n");
     return 2;
   }
-  memset(send_data, 'x', sizeof send_data);
+  memset(buffers.send, 'x', sizeof buffers.send);
   BenchPki pki;
   bench_pki_load(&pki, argv[1]);
   BenchPair pair;
@@ -109,7 +36,7 @@ int main(int argc, char **argv)
 
   double *seconds = g_new(double, runs);
   for (int i = -warmup; i < runs; i++) {
-    double s = run(&pair, records, batched);
+    double s = bench_bulk_transfer(pair.client, pair.server, &buffers, records, batched);
     printf("run %s%d: %.4f s, %.1f records/s\n", i < 0 ? "warmup " : "", i < 0 ? i + warmup + 1 : i + 1, s,
            records / s);
     fflush(stdout);
@@ -117,15 +44,15 @@ int main(int argc, char **argv)
       seconds[i] = s;
   }
   double median = bench_percentile(seconds, runs, 50);
-  printf("scenario=bulk %s (%d x %d B client->server, ack every %d, one thread)\n", argv[2], records, RECORD_SIZE,
-         WINDOW);
+  printf("scenario=bulk %s (%d x %d B client->server, ack every %d, one thread)\n", argv[2], records, BENCH_RECORD_SIZE,
+         BENCH_WINDOW);
   printf("mode=%s\n", argv[2]);
   printf("records=%d\n", records);
   printf("runs=%d\n", runs);
   printf("warmup_runs=%d\n", warmup);
   printf("median_seconds=%.5f\n", median);
   printf("records_per_s=%.1f\n", records / median);
-  printf("mb_per_s=%.2f\n", records * (double) RECORD_SIZE / median / 1e6);
+  printf("mb_per_s=%.2f\n", records * (double) BENCH_RECORD_SIZE / median / 1e6);
   g_free(seconds);
   bench_pair_close(&pair);
   bench_pki_free(&pki);

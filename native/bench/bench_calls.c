@@ -8,15 +8,7 @@
  *   gdtls-bench-calls PKI_DIR [calls (20000000)] [rounds (5)]
  * Each round times `calls` calls of each getter and calls/20 notify emissions; prints the median round, ns/op.
  */
-#include "bench_loopback.h"
-#include "bench_stats.h"
-
-static volatile gint64 sink;
-
-static void on_notify(GObject *object, GParamSpec *pspec, gpointer data)
-{
-  (*(gint64 *) data)++;
-}
+#include "bench_loops.h"
 
 int main(int argc, char **argv)
 {
@@ -37,34 +29,18 @@ int main(int argc, char **argv)
   bench_pair_create(&pair, &pki);
   bench_pair_handshake(&pair);
   GDtlsConnection *conn = G_DTLS_CONNECTION(pair.client);
-  gint64 notified = 0;
-  g_signal_connect(conn, "notify::require-close-notify", G_CALLBACK(on_notify), &notified);
 
   double *getter_ns = g_new(double, rounds), *version_ns = g_new(double, rounds), *notify_ns = g_new(double, rounds);
   for (int r = -1; r < rounds; r++) { /* round -1 warms up */
-    gint64 start = bench_now_ns();
-    gint64 acc = 0;
-    for (gint64 i = 0; i < calls; i++)
-      acc += g_dtls_connection_get_require_close_notify(conn);
-    sink = acc;
-    double getter = (double) (bench_now_ns() - start) / calls;
-    start = bench_now_ns();
-    for (gint64 i = 0; i < calls; i++)
-      acc += g_dtls_connection_get_protocol_version(conn);
-    sink = acc;
-    double version = (double) (bench_now_ns() - start) / calls;
-    start = bench_now_ns();
-    for (gint64 i = 0; i < emissions; i++)
-      g_dtls_connection_set_require_close_notify(conn, i & 1);
-    double notify = (double) (bench_now_ns() - start) / emissions;
+    double getter = bench_getter_calls(conn, FALSE, calls);
+    double version = bench_getter_calls(conn, TRUE, calls);
+    double notify = bench_notify_sets(conn, emissions);
     if (r >= 0) {
       getter_ns[r] = getter;
       version_ns[r] = version;
       notify_ns[r] = notify;
     }
   }
-  if (notified < emissions)
-    bench_fail("notify handler was not called for every set", NULL);
   printf("scenario=call overhead (getters; set + notify emission to one handler)\n");
   printf("getter_calls=%" G_GINT64_FORMAT "\n", calls);
   printf("notify_calls=%" G_GINT64_FORMAT "\n", emissions);

@@ -7,50 +7,7 @@
  *   gdtls-bench-dispatch [samples (default 200000)] [warmup samples (default 20000)]
  * Prints the samples' median, p99, min and mean in µs, one "key=value" per line.
  */
-#include <gio/gio.h>
-#include <stdio.h>
-
-#include "bench_stats.h"
-
-typedef struct {
-  GMutex mutex;
-  GCond cond;
-  gboolean done;
-} Waiter;
-
-static GMainContext *context;
-static gint running = 1;
-
-static gpointer loop_thread(gpointer unused)
-{
-  g_main_context_push_thread_default(context);
-  while (g_atomic_int_get(&running))
-    g_main_context_iteration(context, TRUE);
-  g_main_context_pop_thread_default(context);
-  return NULL;
-}
-
-static gboolean on_invoke(gpointer data)
-{
-  Waiter *waiter = data;
-  g_mutex_lock(&waiter->mutex);
-  waiter->done = TRUE;
-  g_cond_signal(&waiter->cond);
-  g_mutex_unlock(&waiter->mutex);
-  return G_SOURCE_REMOVE;
-}
-
-static gint64 one_dispatch(Waiter *waiter)
-{
-  waiter->done = FALSE; /* the previous callback no longer touches `done` once it unlocked the mutex */
-  gint64 start = bench_now_ns();
-  g_main_context_invoke_full(context, G_PRIORITY_DEFAULT, on_invoke, waiter, NULL);
-  g_mutex_lock(&waiter->mutex);
-  while (!waiter->done)
-    g_cond_wait(&waiter->cond, &waiter->mutex);
-  g_mutex_unlock(&waiter->mutex);
-  return bench_now_ns() - start;
-}
+#include "bench_loops.h"
 
 int main(int argc, char **argv)
 {
@@ -60,24 +17,18 @@ int main(int argc, char **argv)
     fprintf(stderr, "usage: %s [samples>0] [warmup]\n", argv[0]);
     return 2;
   }
-  context = g_main_context_new();
-  GThread *thread = g_thread_new("bench-loop", loop_thread, NULL);
-  Waiter waiter;
-  g_mutex_init(&waiter.mutex);
-  g_cond_init(&waiter.cond);
+  BenchLoop *loop = bench_loop_start();
 
   for (gsize i = 0; i < warmup; i++)
-    one_dispatch(&waiter);
+    bench_loop_dispatch(loop);
   double *us = g_new(double, samples);
   double sum = 0;
   for (gsize i = 0; i < samples; i++) {
-    us[i] = one_dispatch(&waiter) / 1000.0;
+    us[i] = bench_loop_dispatch(loop);
     sum += us[i];
   }
 
-  g_atomic_int_set(&running, 0);
-  g_main_context_wakeup(context);
-  g_thread_join(thread);
+  bench_loop_stop(loop);
 
   printf("scenario=dispatch (g_main_context_invoke_full -> callback on the loop thread -> GCond)\n");
   printf("samples=%" G_GSIZE_FORMAT "\n", samples);
@@ -87,8 +38,5 @@ int main(int argc, char **argv)
   printf("p99_us=%.3f\n", bench_percentile(us, samples, 99));
   printf("min_us=%.3f\n", us[0]); /* sorted by bench_percentile */
   g_free(us);
-  g_mutex_clear(&waiter.mutex);
-  g_cond_clear(&waiter.cond);
-  g_main_context_unref(context);
   return 0;
 }

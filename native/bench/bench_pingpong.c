@@ -6,12 +6,7 @@
  *   gdtls-bench-pingpong PKI_DIR [samples (200000)] [warmup samples (50000)]
  * Prints median, p99, min and mean in µs, one "key=value" per line.
  */
-#include <string.h>
-
-#include "bench_loopback.h"
-#include "bench_stats.h"
-
-#define PING_SIZE 64
+#include "bench_loops.h"
 
 int main(int argc, char **argv)
 {
@@ -31,24 +26,16 @@ int main(int argc, char **argv)
   bench_pair_create(&pair, &pki);
   bench_pair_handshake(&pair);
 
-  guint8 ping[PING_SIZE], at_server[256], at_client[256];
-  memset(ping, 'p', sizeof ping);
   double *us = g_new(double, samples);
   double sum = 0;
   for (gsize i = 0; i < warmup + samples; i++) {
-    gint64 start = bench_now_ns();
-    bench_send_one(pair.client, ping, PING_SIZE);
-    gsize n = bench_receive_one(pair.server, at_server, sizeof at_server);
-    bench_send_one(pair.server, at_server, n);
-    if (bench_receive_one(pair.client, at_client, sizeof at_client) != PING_SIZE)
-      bench_fail("short pong", NULL);
-    double elapsed = (bench_now_ns() - start) / 1000.0;
+    double elapsed = bench_round_trip(pair.client, pair.server);
     if (i >= warmup) {
       us[i - warmup] = elapsed;
       sum += elapsed;
     }
   }
-  printf("scenario=ping-pong (%d B round trip, one thread drives both ends)\n", PING_SIZE);
+  printf("scenario=ping-pong (%d B round trip, one thread drives both ends)\n", BENCH_PING_SIZE);
   printf("samples=%" G_GSIZE_FORMAT "\n", samples);
   printf("warmup_samples=%" G_GSIZE_FORMAT "\n", warmup);
   printf("mean_us=%.3f\n", sum / samples);

@@ -1,9 +1,7 @@
 package org.gdtls.bench;
 
-import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
-import org.gdtls.DtlsConnection;
 import org.gdtls.GioException;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -21,9 +19,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * S2: over one handshaken connection, {@value #RECORDS} records of {@value #RECORD_SIZE} bytes client ->
- * server; after every window of {@value #WINDOW} the server sends an 8-byte ack and the client waits for it.
- * One thread drives both ends, as native/bench/bench_bulk.c does. {@code single}: {@code send(ByteBuffer)} /
+ * S2: over one handshaken connection, {@value #RECORDS} records of 1200 bytes client ->
+ * server; after every window of 64 the server sends an 8-byte ack and the client waits for it.
+ * One thread drives both ends, as native/bench/bench_bulk.c does ({@link BindingBulk}). {@code single}: {@code send(ByteBuffer)} /
  * {@code receive(ByteBuffer)}, one native call per record; {@code batched}: one {@code send(ByteBuffer[]..)}
  * and one {@code receive(ByteBuffer[]..)} per window. One operation is one record (records/s; with
  * {@code -prof gc}, bytes allocated per record).
@@ -37,31 +35,19 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class BulkBenchmark {
     static final int RECORDS = 100_000;
-    static final int RECORD_SIZE = 1200;
-    static final int WINDOW = 64;
-    private static final int ACK_SIZE = 8;
 
     @Param({"single", "batched"})
     public String mode;
 
     private BindingPair.Pki pki;
     private BindingPair pair;
-    private final ByteBuffer[] outgoing = new ByteBuffer[WINDOW];
-    private final ByteBuffer[] incoming = new ByteBuffer[WINDOW];
-    private final ByteBuffer ack = ByteBuffer.allocateDirect(ACK_SIZE);
-    private final ByteBuffer ackIn = ByteBuffer.allocateDirect(64);
+    private BindingBulk bulk;
 
     @Setup(Level.Trial)
     public void connect() throws Exception {
         pki = new BindingPair.Pki();
         pair = BindingPair.handshaken(pki);
-        for (int i = 0; i < WINDOW; i++) {
-            outgoing[i] = ByteBuffer.allocateDirect(RECORD_SIZE);
-            while (outgoing[i].hasRemaining()) {
-                outgoing[i].put((byte) 'x');
-            }
-            incoming[i] = ByteBuffer.allocateDirect(RECORD_SIZE + 200); // a longer datagram would show
-        }
+        bulk = new BindingBulk(pair, mode.equals("batched"));
     }
 
     @TearDown(Level.Trial)
@@ -72,63 +58,6 @@ public class BulkBenchmark {
 
     @Benchmark
     public void transfer() throws GioException {
-        boolean batched = mode.equals("batched");
-        for (int sent = 0; sent < RECORDS; ) {
-            int count = Math.min(WINDOW, RECORDS - sent);
-            if (batched) {
-                sendBatched(pair.client, count);
-                receiveBatched(pair.server, count);
-            } else {
-                sendSingle(pair.client, count);
-                receiveSingle(pair.server, count);
-            }
-            ack.clear();
-            pair.server.send(ack);
-            ackIn.clear();
-            if (pair.client.receive(ackIn) != ACK_SIZE) {
-                throw new IllegalStateException("ack of " + ackIn.position() + " bytes");
-            }
-            sent += count;
-        }
-    }
-
-    private void sendSingle(DtlsConnection conn, int count) throws GioException {
-        for (int i = 0; i < count; i++) {
-            outgoing[i].clear();
-            conn.send(outgoing[i]);
-        }
-    }
-
-    private void receiveSingle(DtlsConnection conn, int count) throws GioException {
-        for (int i = 0; i < count; i++) {
-            incoming[i].clear();
-            if (conn.receive(incoming[i]) != RECORD_SIZE) {
-                throw new IllegalStateException("short record");
-            }
-        }
-    }
-
-    private void sendBatched(DtlsConnection conn, int count) throws GioException {
-        for (int i = 0; i < count; i++) {
-            outgoing[i].clear();
-        }
-        for (int done = 0; done < count; ) {
-            done += conn.send(outgoing, done, count - done, null);
-        }
-    }
-
-    private void receiveBatched(DtlsConnection conn, int count) throws GioException {
-        for (int i = 0; i < count; i++) {
-            incoming[i].clear();
-        }
-        for (int done = 0; done < count; ) {
-            int n = conn.receive(incoming, done, count - done, null);
-            for (int i = done; i < done + n; i++) {
-                if (incoming[i].position() != RECORD_SIZE) {
-                    throw new IllegalStateException("short record");
-                }
-            }
-            done += n;
-        }
+        bulk.transfer(RECORDS);
     }
 }

@@ -1,6 +1,5 @@
 package org.gdtls.bench;
 
-import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -30,24 +29,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @State(Scope.Benchmark)
 public class JdkBulkBenchmark {
-    private static final int ACK_SIZE = 8;
-
     private JdkDtlsPair pair;
-    private final ByteBuffer[] outgoing = new ByteBuffer[BulkBenchmark.WINDOW];
-    private final ByteBuffer incoming = ByteBuffer.allocateDirect(16 * 1024);
-    private final ByteBuffer ack = ByteBuffer.allocateDirect(ACK_SIZE);
-    private final ByteBuffer ackIn = ByteBuffer.allocateDirect(16 * 1024);
+    private JdkBulk bulk;
 
     @Setup(Level.Trial)
     public void connect() throws Exception {
         pair = new JdkDtlsPair(JdkDtlsContext.create());
         pair.handshake();
-        for (int i = 0; i < outgoing.length; i++) {
-            outgoing[i] = ByteBuffer.allocateDirect(BulkBenchmark.RECORD_SIZE);
-            while (outgoing[i].hasRemaining()) {
-                outgoing[i].put((byte) 'x');
-            }
-        }
+        bulk = new JdkBulk(pair);
     }
 
     @TearDown(Level.Trial)
@@ -57,25 +46,6 @@ public class JdkBulkBenchmark {
 
     @Benchmark
     public void transfer() throws Exception {
-        for (int sent = 0; sent < BulkBenchmark.RECORDS; ) {
-            int count = Math.min(BulkBenchmark.WINDOW, BulkBenchmark.RECORDS - sent);
-            for (int i = 0; i < count; i++) {
-                outgoing[i].clear();
-                pair.client.send(outgoing[i]);
-            }
-            for (int i = 0; i < count; i++) {
-                incoming.clear();
-                if (pair.server.receive(incoming) != BulkBenchmark.RECORD_SIZE) {
-                    throw new IllegalStateException("short record");
-                }
-            }
-            ack.clear();
-            pair.server.send(ack);
-            ackIn.clear();
-            if (pair.client.receive(ackIn) != ACK_SIZE) {
-                throw new IllegalStateException("bad ack");
-            }
-            sent += count;
-        }
+        bulk.transfer(BulkBenchmark.RECORDS);
     }
 }

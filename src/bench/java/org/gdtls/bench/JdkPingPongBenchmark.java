@@ -1,6 +1,5 @@
 package org.gdtls.bench;
 
-import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,17 +24,13 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class JdkPingPongBenchmark {
     private JdkDtlsPair pair;
-    private final ByteBuffer ping = ByteBuffer.allocateDirect(PingPongBenchmark.PING_SIZE);
-    private final ByteBuffer atServer = ByteBuffer.allocateDirect(16 * 1024);
-    private final ByteBuffer atClient = ByteBuffer.allocateDirect(16 * 1024);
+    private JdkPingPong pingPong;
 
     @Setup(Level.Trial)
     public void connect() throws Exception {
         pair = new JdkDtlsPair(JdkDtlsContext.create());
         pair.handshake();
-        while (ping.hasRemaining()) {
-            ping.put((byte) 'p');
-        }
+        pingPong = new JdkPingPong(pair);
     }
 
     @TearDown(Level.Trial)
@@ -45,17 +40,6 @@ public class JdkPingPongBenchmark {
 
     @Benchmark
     public int roundTrip() throws Exception {
-        ping.clear();
-        pair.client.send(ping);
-        atServer.clear();
-        pair.server.receive(atServer);
-        atServer.flip();
-        pair.server.send(atServer);
-        atClient.clear();
-        int n = pair.client.receive(atClient);
-        if (n != PingPongBenchmark.PING_SIZE) {
-            throw new IllegalStateException("pong of " + n + " bytes");
-        }
-        return n;
+        return pingPong.roundTrip();
     }
 }

@@ -1,6 +1,5 @@
 package org.gdtls.bench;
 
-import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
 import org.gdtls.GioException;
@@ -29,21 +28,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @State(Scope.Benchmark)
 public class PingPongBenchmark {
-    static final int PING_SIZE = 64;
-
     private BindingPair.Pki pki;
     private BindingPair pair;
-    private final ByteBuffer ping = ByteBuffer.allocateDirect(PING_SIZE);
-    private final ByteBuffer atServer = ByteBuffer.allocateDirect(256);
-    private final ByteBuffer atClient = ByteBuffer.allocateDirect(256);
+    private BindingPingPong pingPong;
 
     @Setup(Level.Trial)
     public void connect() throws Exception {
         pki = new BindingPair.Pki();
         pair = BindingPair.handshaken(pki);
-        while (ping.hasRemaining()) {
-            ping.put((byte) 'p');
-        }
+        pingPong = new BindingPingPong(pair);
     }
 
     @TearDown(Level.Trial)
@@ -54,17 +47,6 @@ public class PingPongBenchmark {
 
     @Benchmark
     public int roundTrip() throws GioException {
-        ping.clear();
-        pair.client.send(ping);
-        atServer.clear();
-        pair.server.receive(atServer);
-        atServer.flip();
-        pair.server.send(atServer);
-        atClient.clear();
-        int n = pair.client.receive(atClient);
-        if (n != PING_SIZE) {
-            throw new IllegalStateException("pong of " + n + " bytes");
-        }
-        return n;
+        return pingPong.roundTrip();
     }
 }

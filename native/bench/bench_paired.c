@@ -1,0 +1,99 @@
+/*
+ * libgdtls-bench-paired: the C rounds of the paired benchmarks (issue 16), called from the JVM through jnr-ffi
+ * (src/bench/java/org/gdtls/bench/paired/CRounds.java). A C round runs the stand-alone baselines' loops
+ * (bench_loops.h) on the very GObjects the binding's round uses, a moment before or after it, so both see the
+ * same sockets, session and machine. The JVM calls one function per round: the crossing is not in the timing.
+ *
+ * The count functions mark a counted section for callgrind (scripts/bench-instructions.sh); outside valgrind
+ * they do nothing.
+ */
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#else /* no valgrind headers: nothing to count with */
+#define CALLGRIND_ZERO_STATS
+#define CALLGRIND_DUMP_STATS_AT(name) ((void) (name))
+#define RUNNING_ON_VALGRIND 0
+#endif
+
+#include "bench_loops.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+static BenchBulkBuffers bulk_buffers;
+
+/* S2: `records` records over the handshaken connections; returns seconds. */
+EXPORT double gdtls_bench_bulk(gpointer client, gpointer server, int records, int batched)
+{
+  memset(bulk_buffers.send, 'x', sizeof bulk_buffers.send);
+  return bench_bulk_transfer(G_DATAGRAM_BASED(client), G_DATAGRAM_BASED(server), &bulk_buffers, records, batched);
+}
+
+/* S3: `samples` round trips, each one's µs into `us`. */
+EXPORT void gdtls_bench_ping_pong(gpointer client, gpointer server, int samples, double *us)
+{
+  for (int i = 0; i < samples; i++)
+    us[i] = bench_round_trip(G_DATAGRAM_BASED(client), G_DATAGRAM_BASED(server));
+}
+
+/* S5: ns per getter call (`version`: protocol-version, else require-close-notify). */
+EXPORT double gdtls_bench_getter(gpointer conn, int version, gint64 calls)
+{
+  return bench_getter_calls(G_DTLS_CONNECTION(conn), version, calls);
+}
+
+/* S5: ns per set + notify emission to one C handler. */
+EXPORT double gdtls_bench_notify(gpointer conn, gint64 emissions)
+{
+  return bench_notify_sets(G_DTLS_CONNECTION(conn), emissions);
+}
+
+/* S6: a loop thread on a context of its own, kept for every round of a run. */
+EXPORT gpointer gdtls_bench_loop_start(void)
+{
+  return bench_loop_start();
+}
+
+EXPORT void gdtls_bench_loop_stop(gpointer loop)
+{
+  bench_loop_stop(loop);
+}
+
+EXPORT void gdtls_bench_dispatch(gpointer loop, int samples, double *us)
+{
+  for (int i = 0; i < samples; i++)
+    us[i] = bench_loop_dispatch(loop);
+}
+
+/* S1: a fresh pair, both sync handshakes at once (the server's on a thread); returns the handshake's ms. */
+EXPORT double gdtls_bench_handshake(const char *pki_dir)
+{
+  static BenchPki pki;
+  static gboolean loaded;
+  if (!loaded) {
+    bench_pki_load(&pki, pki_dir);
+    loaded = TRUE;
+  }
+  BenchPair pair;
+  bench_pair_create(&pair, &pki);
+  gint64 start = bench_now_ns();
+  bench_pair_handshake(&pair);
+  double ms = (bench_now_ns() - start) / 1e6;
+  bench_pair_close(&pair);
+  return ms;
+}
+
+/* Callgrind: forget what was counted so far, and write what is counted from here on as dump `name`. */
+EXPORT void gdtls_bench_count_begin(void)
+{
+  CALLGRIND_ZERO_STATS;
+}
+
+EXPORT void gdtls_bench_count_end(const char *name)
+{
+  CALLGRIND_DUMP_STATS_AT(name);
+}
+
+EXPORT int gdtls_bench_under_valgrind(void)
+{
+  return RUNNING_ON_VALGRIND;
+}
