@@ -4,6 +4,8 @@
 #   scripts/bench.sh --check    # ~3 min: only the paired run, compared with docs/benchmarks/recorded.json;
 #                               #   prints what moved beyond its spread, exits 1 if anything got worse
 #   scripts/bench.sh --record   # the whole suite, then its paired summary becomes docs/benchmarks/recorded.json
+#   scripts/bench.sh --smoke    # ~2 min, for CI: builds everything, one short pair per paired scenario, the
+#                               #   report; measures nothing, proves the benchmarks still build and run
 # S1, S2, S3, S5 and S6 are paired (org.gdtls.bench.PairedRun): C rounds (native/bench/bench_paired.c, called
 # from the JVM) and binding rounds alternate in one process, so a neighbour's load hits both sides of a pair.
 # Environment: PAIRED_PAIRS (pairs per scenario, default 16), RECORDED (the file --check compares with),
@@ -18,9 +20,12 @@ case "${1:-}" in
   "") ;;
   --check) mode=check ;;
   --record) mode=record ;;
-  *) echo "usage: $0 [--check|--record]" >&2; exit 2 ;;
+  --smoke) mode=smoke ;;
+  *) echo "usage: $0 [--check|--record|--smoke]" >&2; exit 2 ;;
 esac
 PAIRED_PAIRS="${PAIRED_PAIRS:-16}"
+paired_args="--pairs $PAIRED_PAIRS"
+[ "$mode" != smoke ] || paired_args="--pairs 2 --warmup 1 --scale 0.05"
 PAIRS="${PAIRS:-128}"
 MEMORY_CYCLES="${MEMORY_CYCLES:-1024}"
 RECORDED="${RECORDED:-docs/benchmarks/recorded.json}"
@@ -48,9 +53,9 @@ cmake --build target/bench-cmake --parallel 2 --target gdtls-bench-paired gdtls-
 build_seconds=$SECONDS
 
 export RUN_LOAD="$(cut -d' ' -f1-3 /proc/loadavg)" RUN_DATE="$(date -u +%Y-%m-%dT%H:%MZ)"
-phase "paired: C, binding and JDK rounds alternating, $PAIRED_PAIRS pairs per scenario"
+phase "paired: C, binding and JDK rounds alternating ($paired_args)"
 mvn -B -q -Dstyle.color=never -Pbench exec:exec@paired \
-    -Dpaired.args="--pairs $PAIRED_PAIRS --out $out/paired.json" | tee "$out/paired.txt"
+    -Dpaired.args="$paired_args --out $out/paired.json" | tee "$out/paired.txt"
 paired_seconds=$((SECONDS - build_seconds))
 
 export MACHINE_NPROC="$(nproc)"
@@ -63,6 +68,12 @@ python3 scripts/bench_paired.py summary "$out/paired.json" "$out/results.json"
 if [ "$mode" = check ]; then
   phase "check against $RECORDED"
   exec python3 scripts/bench_paired.py check "$RECORDED" "$out/results.json"
+fi
+if [ "$mode" = smoke ]; then
+  BENCH_OUT="$out" python3 scripts/bench_report.py >/dev/null
+  python3 scripts/bench_paired.py check "$out/results.json" "$out/results.json" >/dev/null
+  echo "bench: smoke run passed (t=${SECONDS}s); nothing here is a measurement"
+  exit 0
 fi
 
 phase "C alone (each baseline in a process of its own, for reference)"
