@@ -17,6 +17,9 @@ abstract class PairedScenario implements AutoCloseable {
     /** What one operation is ("record", "round trip", ...) and how many one binding or JDK round runs. */
     final String operation;
     final long operations;
+    /** Set by {@code PairedRun --count}: rounds skip what only their figures need (S3's percentiles sort, and
+     * that sort's JIT compiles would land in counted rounds). */
+    boolean counting;
 
     PairedScenario(String id, String operation, long operations, Metric... metrics) {
         this.id = id;

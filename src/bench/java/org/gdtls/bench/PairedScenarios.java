@@ -197,7 +197,7 @@ final class PairedScenarios {
         }
 
         private double[] summary() {
-            return new double[] {percentile(us, samples, 50), percentile(us, samples, 99)};
+            return counting ? new double[0] : new double[] {percentile(us, samples, 50), percentile(us, samples, 99)};
         }
 
         @Override
@@ -342,7 +342,7 @@ final class PairedScenarios {
         }
 
         private double[] summary() {
-            return new double[] {percentile(us, samples, 50), percentile(us, samples, 99)};
+            return counting ? new double[0] : new double[] {percentile(us, samples, 50), percentile(us, samples, 99)};
         }
 
         @Override
