@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Instructions per operation (issue 16, item 2): counts that do not depend on the neighbours, unlike the paired
-# timings. PairedRun --count under callgrind runs, per scenario, warm-up rounds and then two counted C rounds and
-# two counted binding rounds on the same connections; scripts/bench_instructions.py divides each count by the
+# timings. PairedRun --count under callgrind runs, per scenario, warm-up rounds and then three counted C rounds and
+# three counted binding rounds on the same connections; scripts/bench_instructions.py keeps each side's least
+# round (a JIT compile or GC landing in a round only adds), divides it by the
 # round's operations and splits it by shared object (GIO stack, libjvm, JIT code, JNI, glue). Writes
 # target/bench/instructions.json and prints a markdown table.
 #   scripts/bench-instructions.sh        # about 6 minutes on 2 vCPUs, build included
@@ -10,7 +11,7 @@
 #              S2.single,S2.batched,S3,S5.requireCloseNotify)
 # Counts are of all threads (callgrind's default): valgrind runs one thread at a time, and the JVM's idle threads
 # add next to nothing; what they do add (JIT compiles, GC) belongs to the binding's cost, and a compile landing in
-# a counted round shows as a libjvm share and a spread between the two rounds (reported; > 2 % means: more WARMUP).
+# a counted round shows as a libjvm share and a spread between the rounds (reported when > 2 %).
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 

@@ -33,6 +33,9 @@ public final class PairedRun {
      * compile as part of module org.gdtls, which does not read jdk.management. */
     private static final MethodHandle ALLOCATED_BYTES = allocatedBytesHandle();
 
+    /** Counted rounds of each side under callgrind; a JIT compile can still land in one, the least is kept. */
+    private static final int COUNTED_ROUNDS = 3;
+
     private int pairs = 12;
     private int warmup = 3;
     private double scale = 1;
@@ -188,8 +191,8 @@ public final class PairedRun {
     }
 
     /**
-     * Under callgrind: after the warm-up rounds, two counted C rounds and two counted binding rounds, each a
-     * callgrind dump named "c ID #n" or "binding ID #n" (scripts/bench-instructions.sh reads them).
+     * Under callgrind: after the warm-up rounds, {@link #COUNTED_ROUNDS} counted C rounds and as many binding
+     * rounds, each a callgrind dump named "c ID #n" or "binding ID #n" (scripts/bench-instructions.sh reads them).
      */
     private void count(CRounds c, PairedScenario scenario) throws Exception {
         if (c.gdtls_bench_under_valgrind() == 0) {
@@ -202,7 +205,7 @@ public final class PairedRun {
             scenario.binding();
             scenario.c();
         }
-        for (int n = 1; n <= 2; n++) {
+        for (int n = 1; n <= COUNTED_ROUNDS; n++) {
             String cName = "c " + scenario.id + " #" + n; // not in the counted round: the first concatenation
             String bindingName = "binding " + scenario.id + " #" + n; // links a call site (~40M instructions)
             c.gdtls_bench_count_begin();
