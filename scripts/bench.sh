@@ -8,7 +8,10 @@
 #                               #   report; measures nothing, proves the benchmarks still build and run
 # S1, S2, S3, S5 and S6 are paired (org.gdtls.bench.PairedRun): C rounds (native/bench/bench_paired.c, called
 # from the JVM) and binding rounds alternate in one process, so a neighbour's load hits both sides of a pair.
-# Environment: PAIRED_PAIRS (pairs per scenario, default 16), RECORDED (the file --check compares with),
+# The pairs run in PAIRED_FORKS JVMs one after the other: what a JVM's launch decides (JIT choices, code and
+# data placement) moves a ratio by a few % from one JVM to the next, more than the pairs of one JVM spread.
+# Environment: PAIRED_FORKS (JVMs, default 4), PAIRED_PAIRS (pairs per scenario in each, default 5),
+#              RECORDED (the file --check compares with),
 #              PAIRS (S4 concurrent handshake pairs, default 128), MEMORY_CYCLES (S7 cycles after 512 warm-up,
 #              default 1024, 0 skips it), S8 (1: also scripts/bench-s8.sh for C and the binding, ~25 min more).
 # Every number in the report is read from this run's output; nothing is hardcoded.
@@ -23,9 +26,10 @@ case "${1:-}" in
   --smoke) mode=smoke ;;
   *) echo "usage: $0 [--check|--record|--smoke]" >&2; exit 2 ;;
 esac
-PAIRED_PAIRS="${PAIRED_PAIRS:-16}"
+PAIRED_FORKS="${PAIRED_FORKS:-4}"
+PAIRED_PAIRS="${PAIRED_PAIRS:-5}"
 paired_args="--pairs $PAIRED_PAIRS"
-[ "$mode" != smoke ] || paired_args="--pairs 2 --warmup 1 --scale 0.05"
+[ "$mode" != smoke ] || { PAIRED_FORKS=1; paired_args="--pairs 2 --warmup 1 --scale 0.05"; }
 PAIRS="${PAIRS:-128}"
 MEMORY_CYCLES="${MEMORY_CYCLES:-1024}"
 RECORDED="${RECORDED:-docs/benchmarks/recorded.json}"
@@ -38,7 +42,7 @@ for tool in mvn cmake java python3 timeout; do
 done
 [ "$mode" != check ] || [ -f "$RECORDED" ] || { echo "bench: nothing recorded in $RECORDED" >&2; exit 1; }
 mkdir -p "$out"
-rm -f "$out/results.md" "$out/results.json" "$out/paired.json" "$out"/c-*.txt "$out"/jmh-s4.* "$out"/memory.txt
+rm -f "$out/results.md" "$out/results.json" "$out"/paired*.json "$out/paired.txt" "$out"/c-*.txt "$out"/jmh-s4.* "$out"/memory.txt
 SECONDS=0
 phase() { echo; echo "=== $* (t=${SECONDS}s)"; }
 # A lost datagram would block a C baseline for ever: bound each one.
@@ -53,9 +57,13 @@ cmake --build target/bench-cmake --parallel 2 --target gdtls-bench-paired gdtls-
 build_seconds=$SECONDS
 
 export RUN_LOAD="$(cut -d' ' -f1-3 /proc/loadavg)" RUN_DATE="$(date -u +%Y-%m-%dT%H:%MZ)"
-phase "paired: C, binding and JDK rounds alternating ($paired_args)"
-mvn -B -q -Dstyle.color=never -Pbench exec:exec@paired \
-    -Dpaired.args="$paired_args --out $out/paired.json" | tee "$out/paired.txt"
+paired_files=()
+for fork in $(seq 1 "$PAIRED_FORKS"); do
+  phase "paired, JVM $fork of $PAIRED_FORKS: C, binding and JDK rounds alternating ($paired_args)"
+  mvn -B -q -Dstyle.color=never -Pbench exec:exec@paired \
+      -Dpaired.args="$paired_args --out $out/paired-$fork.json" | tee -a "$out/paired.txt"
+  paired_files+=("$out/paired-$fork.json")
+done
 paired_seconds=$((SECONDS - build_seconds))
 
 export MACHINE_NPROC="$(nproc)"
@@ -64,7 +72,7 @@ export MACHINE_KERNEL="$(uname -srm)"
 export MACHINE_VIRT="$(systemd-detect-virt 2>/dev/null || true)"
 export SOURCE_REVISION="$(git describe --always --dirty 2>/dev/null || echo unknown)"
 export MACHINE_GIO="gio $(pkg-config --modversion gio-2.0)$(dpkg-query -W -f=', ${Package} ${Version}' glib-networking libgnutls30 2>/dev/null || true)"
-python3 scripts/bench_paired.py summary "$out/paired.json" "$out/results.json"
+python3 scripts/bench_paired.py summary "$out/results.json" "${paired_files[@]}"
 if [ "$mode" = check ]; then
   phase "check against $RECORDED"
   exec python3 scripts/bench_paired.py check "$RECORDED" "$out/results.json"

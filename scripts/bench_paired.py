@@ -7,7 +7,8 @@ median of those ratios and their spread, the interquartile range over the pairs 
 kept too, but one descheduled round moves them). Two results agree when each one's median lies within the
 other's spread.
 
-    bench_paired.py summary PAIRED_JSON OUT_JSON   # ratios, medians and spreads, plus machine and commit (env)
+    bench_paired.py summary OUT_JSON PAIRED_JSON... # ratios, medians and spreads over every JVM's pairs, plus
+                                                    # machine and commit (from the environment)
     bench_paired.py check RECORDED_JSON NEW_JSON   # what moved beyond its spread; exit 1 if anything got worse
 """
 import json
@@ -29,6 +30,23 @@ def nearest_rank(values, p):
 def spread(values):
     return {"median": statistics.median(values), "q1": nearest_rank(values, 25), "q3": nearest_rank(values, 75),
             "min": min(values), "max": max(values)}
+
+
+def merge(runs):
+    """The pairs of several JVMs' paired runs as one: each figure's list is the runs' lists end to end."""
+    merged = json.loads(json.dumps(runs[0]))
+    merged["forks"] = len(runs)
+    for run in runs[1:]:
+        for into, scenario in zip(merged["scenarios"], run["scenarios"]):
+            assert into["id"] == scenario["id"], "the JVMs ran different scenarios"
+            for key in ("binding_bytes_per_op", "jdk_bytes_per_op"):
+                if into[key] is not None:
+                    into[key] += scenario[key]
+            for m_into, m in zip(into["metrics"], scenario["metrics"]):
+                for side in ("c", "binding", "jdk"):
+                    if m_into[side] is not None:
+                        m_into[side] += m[side]
+    return merged
 
 
 def summarize(paired, env=os.environ):
@@ -59,6 +77,7 @@ def summarize(paired, env=os.environ):
                                                     ("kernel", "MACHINE_KERNEL"), ("virt", "MACHINE_VIRT"),
                                                     ("gio", "MACHINE_GIO"))},
         "java": paired["java"],
+        "forks": paired.get("forks", 1),
         "pairs": paired["pairs"],
         "warmup": paired["warmup"],
         "metrics": metrics,
@@ -110,10 +129,13 @@ def compare(recorded, new):
 
 
 def main(argv):
-    if len(argv) == 4 and argv[1] == "summary":
-        with open(argv[2]) as f:
-            results = summarize(json.load(f))
-        with open(argv[3], "w") as f:
+    if len(argv) >= 4 and argv[1] == "summary":
+        runs = []
+        for path in argv[3:]:
+            with open(path) as f:
+                runs.append(json.load(f))
+        results = summarize(merge(runs))
+        with open(argv[2], "w") as f:
             json.dump(results, f, indent=1, ensure_ascii=False)
             f.write("\n")
         return 0

@@ -46,9 +46,9 @@ for name, metric, key in (("c-handshake.txt", "S1.handshake", "median_ms"),
 lines = [
     "# Benchmarks: gdtls-java next to C on libgio and the JDK's DTLS",
     "",
-    f"Made by `scripts/bench.sh`. S1, S2, S3, S5 and S6 are paired: {results['pairs']} pairs of rounds (after"
-    f" {results['warmup']} warm-up pairs), C and binding (and the JDK) back to back in one JVM, the C round first",
-    "in every other pair. A ratio is the median of the pairs' ratios, then [interquartile range] over the pairs. For ms, µs",
+    f"Made by `scripts/bench.sh`. S1, S2, S3, S5 and S6 are paired: {results['forks']} JVMs one after the other, each"
+    f" {results['pairs']} pairs of rounds (after {results['warmup']} warm-up pairs), C and binding (and the JDK) back"
+    " to back in one JVM, the C round first in every other pair; S6's threads on one CPU. A ratio is the median of the pairs' ratios, then [interquartile range] over the pairs. For ms, µs",
     "and ns below 1 is faster than C, for records/s above 1. — : not measured there. \"C alone\" is the same C",
     "loop in a process of its own, run after the pairs: for reference, not paired.",
     "",
@@ -173,7 +173,7 @@ lines += [
     "",
     f"Run time: build {os.environ.get('BUILD_SECONDS')} s, pairs {os.environ.get('PAIRED_SECONDS')} s, C alone"
     f" {os.environ.get('C_SECONDS')} s, S4 {os.environ.get('S4_SECONDS')} s, memory {os.environ.get('MEMORY_SECONDS')} s.",
-    "Raw output next to this file: `paired.json` (every round), `results.json` (its summary, what"
+    "Raw output next to this file: `paired-N.json` (every round of JVM N), `results.json` (its summary, what"
     " `scripts/bench.sh --record` keeps), `c-*.txt`, `jmh-s4.json`, `memory.txt`.",
 ]
 with open(f"{out}/results.md", "w") as f:

@@ -183,13 +183,15 @@ static inline void bench_loop_stop(BenchLoop *loop)
   g_free(loop);
 }
 
+/* Signals after unlocking, as the JVM's unpark does: a waiter woken while the mutex is still held would
+ * preempt this thread on a shared CPU, find the mutex taken and sleep again (two more context switches). */
 static gboolean bench_loop_on_invoke(gpointer data)
 {
   BenchLoop *loop = data;
   g_mutex_lock(&loop->mutex);
   loop->done = TRUE;
-  g_cond_signal(&loop->cond);
   g_mutex_unlock(&loop->mutex);
+  g_cond_signal(&loop->cond); /* the loop outlives every round, so its cond is still there */
   return G_SOURCE_REMOVE;
 }
 

@@ -20,11 +20,13 @@ public interface CRounds {
 
     double gdtls_bench_notify(long connection, long emissions);
 
-    long gdtls_bench_loop_start();
+    long gdtls_bench_loop_start(int cpu);
 
     void gdtls_bench_loop_stop(long loop);
 
     void gdtls_bench_dispatch(long loop, int samples, @Out double[] us);
+
+    int gdtls_bench_pin_thread(int cpu);
 
     double gdtls_bench_handshake(String pkiDir);
 

@@ -323,12 +323,15 @@ final class PairedScenarios {
     /**
      * S6: {@code samples} dispatches per round, each from a request on this thread until this thread sees it ran
      * on the loop thread: in C g_main_context_invoke_full and a GCond, in the binding {@code pump.execute} and a
-     * future. Median and p99 in µs.
+     * future. Median and p99 in µs. The requesting thread, the C loop thread and the pump thread all run on one
+     * CPU ({@code -Dgdtls.bench.cpu}, default the last; "any": unpinned): across CPUs a hand-over costs what
+     * waking an idle vCPU costs, and a busy neighbour changes that (it turned binding/C from 1.14 into 0.92).
      */
     static final class Dispatch extends PairedScenario {
         private final CRounds c;
         private final int samples;
         private final double[] us;
+        private final int cpu = cpu();
         private final long loop;
         private final MainContextPump pump = MainContextPump.start("paired-dispatch");
 
@@ -338,7 +341,28 @@ final class PairedScenarios {
             this.c = c;
             this.samples = samples;
             this.us = new double[samples];
-            this.loop = c.gdtls_bench_loop_start();
+            this.loop = c.gdtls_bench_loop_start(cpu);
+            if (cpu >= 0) {
+                pin(cpu);
+                CompletableFuture<Void> pumpPinned = new CompletableFuture<>();
+                pump.execute(() -> {
+                    pin(cpu);
+                    pumpPinned.complete(null);
+                });
+                pumpPinned.join();
+            }
+        }
+
+        private static int cpu() {
+            String cpu = System.getProperty("gdtls.bench.cpu", "");
+            return cpu.equals("any") ? -1
+                    : cpu.isEmpty() ? Runtime.getRuntime().availableProcessors() - 1 : Integer.parseInt(cpu);
+        }
+
+        private void pin(int to) {
+            if (c.gdtls_bench_pin_thread(to) != 0) {
+                throw new IllegalStateException("cannot pin a thread to CPU " + to);
+            }
         }
 
         private double[] summary() {
@@ -367,6 +391,9 @@ final class PairedScenarios {
         public void close() {
             pump.close();
             c.gdtls_bench_loop_stop(loop);
+            if (cpu >= 0) {
+                pin(-1); // this thread runs the next scenarios
+            }
         }
     }
 }
