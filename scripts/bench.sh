@@ -47,6 +47,7 @@ SECONDS=0
 phase() { echo; echo "=== $* (t=${SECONDS}s)"; }
 # A lost datagram would block a C baseline for ever: bound each one.
 c_bench() { local name=$1; shift; timeout 1800 "$bin/gdtls-bench-$name" "$@" | tee "$out/c-$name${SUFFIX:-}.txt"; }
+c_bench_pinned() { local name=$1; shift; timeout 1800 "${pin_last[@]}" "$bin/gdtls-bench-$name" "$@" | tee "$out/c-$name.txt"; }
 
 phase "build: Java + JMH (mvn -Pbench)"
 mvn -B -q -Dstyle.color=never -Pbench -DskipTests test-compile
@@ -90,7 +91,9 @@ SUFFIX=-single c_bench bulk "$pki" single 3 1 20000
 SUFFIX=-batched c_bench bulk "$pki" batched 3 1 20000
 c_bench pingpong "$pki" 100000 20000
 c_bench calls "$pki" 2000000 5
-c_bench dispatch 100000 10000
+pin_last=(taskset -c "$(($(nproc) - 1))") # S6 on one CPU, as in the pairs, where the kernel allows it
+"${pin_last[@]}" true 2>/dev/null || pin_last=()
+c_bench_pinned dispatch 100000 10000
 c_seconds=$((SECONDS - build_seconds - paired_seconds))
 
 phase "S4: $PAIRS concurrent handshakes, C then JMH (not paired: each round takes seconds)"
