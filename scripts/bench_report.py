@@ -6,7 +6,7 @@ targets are judged here on the same numbers, per pair where the run is paired.""
 import json
 import os
 
-from bench_paired import fmt, fmt_spread, spread
+from bench_paired import fmt, fmt_range, fmt_spread, spread
 
 out = os.environ.get("BENCH_OUT", "target/bench")
 
@@ -48,7 +48,7 @@ lines = [
     "",
     f"Made by `scripts/bench.sh`. S1, S2, S3, S5 and S6 are paired: {results['forks']} JVMs one after the other, each"
     f" {results['pairs']} pairs of rounds (after {results['warmup']} warm-up pairs), C and binding (and the JDK) back"
-    " to back in one JVM, the C round first in every other pair; S6's threads on one CPU. A ratio is the median of the pairs' ratios, then [interquartile range] over the pairs. For ms, µs",
+    " to back in one JVM, the C round first in every other pair; S6's threads on one CPU. A ratio is the median of the pairs' ratios, then [interquartile range] and (min–max) over the pairs. For ms, µs",
     "and ns below 1 is faster than C, for records/s above 1. — : not measured there. \"C alone\" is the same C",
     "loop in a process of its own, run after the pairs: for reference, not paired.",
     "",
@@ -57,9 +57,9 @@ lines = [
 ]
 for mid, m in metrics.items():
     jdk = m.get("jdk_median")
-    jdk_ratio = fmt_spread(m["jdk_ratio"]) if jdk is not None else "—"
+    jdk_ratio = fmt_range(m["jdk_ratio"]) if jdk is not None else "—"
     lines.append(f"| {m['title']} | {m['unit']} | {fmt(m['binding_median'])} | {fmt(m['c_median'])} | {fmt(jdk)}"
-                 f" | {fmt_spread(m['ratio'])} | {jdk_ratio} | {fmt(alone.get(mid))} |")
+                 f" | {fmt_range(m['ratio'])} | {jdk_ratio} | {fmt(alone.get(mid))} |")
 
 lines += ["", "Java heap allocated per operation, read per round from the benchmark thread's allocation counter"
           " (median [interquartile range] over the rounds):", "",
