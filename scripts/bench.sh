@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark suite (issues 6 and 16), written to target/bench/results.md:
-#   scripts/bench.sh            # ~10 min on 2 vCPUs: the paired run, the C baselines alone, S4, S7
+#   scripts/bench.sh            # ~9 min on 2 vCPUs: the paired runs, the C baselines alone, S4, S7
 #   scripts/bench.sh --check    # ~3 min: only the paired run, compared with docs/benchmarks/recorded.json;
 #                               #   prints what moved beyond its spread, exits 1 if anything got worse
 #   scripts/bench.sh --record   # the whole suite, then its paired summary becomes docs/benchmarks/recorded.json
