@@ -46,11 +46,13 @@ for name, metric, key in (("c-handshake.txt", "S1.handshake", "median_ms"),
 lines = [
     "# Benchmarks: gdtls-java next to C on libgio and the JDK's DTLS",
     "",
-    f"Made by `scripts/bench.sh`. S1, S2, S3, S5 and S6 are paired: {results['forks']} JVMs one after the other, each"
-    f" {results['pairs']} pairs of rounds (after {results['warmup']} warm-up pairs), C and binding (and the JDK) back"
-    " to back in one JVM, the C round first in every other pair; S6's threads on one CPU. A ratio is the median of the pairs' ratios, then [interquartile range] and (min–max) over the pairs. For ms, µs",
-    "and ns below 1 is faster than C, for records/s above 1. — : not measured there. \"C alone\" is the same C",
-    "loop in a process of its own, run after the pairs: for reference, not paired.",
+    f"Made by `scripts/bench.sh`. S1, S2, S3, S5 and S6 are paired: {results['forks']} JVMs one after the other,",
+    f"each {results['pairs']} pairs of rounds after {results['warmup']} warm-up pairs; in a pair C and the binding (and"
+    " the JDK)",
+    "run back to back, the C round first in every other pair; S6's threads share one CPU. A ratio is the median of",
+    "the pairs' ratios, then [interquartile range] and (min–max) over the pairs. For ms, µs and ns below 1 is faster",
+    "than C, for records/s above 1. — : not measured there. \"C alone\" is the same C loop in a process of its own,",
+    "run after the pairs: for reference, not paired.",
     "",
     "| scenario | unit | binding | C (libgio, same JVM) | JDK DTLS | binding/C | JDK/C | C alone |",
     "|---|---|---:|---:|---:|---:|---:|---:|",
