@@ -6,8 +6,7 @@
  *   gdtls-bench-handshake PKI_DIR [samples (10)] [warmup samples (2)]
  * Prints each sample, then median/min/mean in ms, one "key=value" per summary line.
  */
-#include "bench_loopback.h"
-#include "bench_stats.h"
+#include "bench_loops.h"
 
 int main(int argc, char **argv)
 {
@@ -27,12 +26,7 @@ int main(int argc, char **argv)
   double *ms = g_new(double, samples);
   double sum = 0;
   for (int i = -warmup; i < samples; i++) {
-    BenchPair pair;
-    bench_pair_create(&pair, &pki);
-    gint64 start = bench_now_ns();
-    bench_pair_handshake(&pair);
-    double elapsed = (bench_now_ns() - start) / 1e6;
-    bench_pair_close(&pair);
+    double elapsed = bench_timed_handshake(&pki);
     printf("sample %s%d: %.3f ms\n", i < 0 ? "warmup " : "", i < 0 ? i + warmup + 1 : i + 1, elapsed);
     fflush(stdout);
     if (i >= 0) {

@@ -71,6 +71,19 @@ static inline void bench_receive_window(GDatagramBased *conn, BenchBulkBuffers *
   }
 }
 
+/* S1: a fresh pair over `pki`, both sync handshakes at once (the server's on a thread); returns the handshake's
+ * ms. Creating and closing the pair are not timed. */
+static inline double bench_timed_handshake(const BenchPki *pki)
+{
+  BenchPair pair;
+  bench_pair_create(&pair, pki);
+  gint64 start = bench_now_ns();
+  bench_pair_handshake(&pair);
+  double ms = (bench_now_ns() - start) / 1e6;
+  bench_pair_close(&pair);
+  return ms;
+}
+
 /* S2: one transfer of `records` records over a handshaken pair, one thread driving both ends; returns seconds. */
 static inline double bench_bulk_transfer(GDatagramBased *client, GDatagramBased *server, BenchBulkBuffers *b,
                                          int records, gboolean batched)
@@ -92,7 +105,7 @@ static inline double bench_bulk_transfer(GDatagramBased *client, GDatagramBased 
 /* S3: one 64-byte round trip (client send, server receive, server send back, client receive); returns µs. */
 static inline double bench_round_trip(GDatagramBased *client, GDatagramBased *server)
 {
-  static guint8 ping[BENCH_PING_SIZE] = { 'p' }, at_server[256], at_client[256];
+  static guint8 ping[BENCH_PING_SIZE] = { [0 ... BENCH_PING_SIZE - 1] = 'p' }, at_server[256], at_client[256];
   gint64 start = bench_now_ns();
   bench_send_one(client, ping, BENCH_PING_SIZE);
   gsize n = bench_receive_one(server, at_server, sizeof at_server);

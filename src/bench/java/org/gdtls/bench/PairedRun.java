@@ -111,18 +111,21 @@ public final class PairedRun {
         Side binding = new Side();
         Side jdk = new Side();
         for (int i = -warmup; i < pairs; i++) {
-            boolean cFirst = Math.floorMod(i, 2) == 0;
-            Side measured = i < 0 ? new Side() : null; // warm-up rounds are dropped
+            boolean warm = i < 0; // a warm-up pair's rounds go to sides that are dropped
+            Side cSide = warm ? new Side() : c;
+            Side bindingSide = warm ? new Side() : binding;
+            Side jdkSide = warm ? new Side() : jdk;
+            boolean cFirst = Math.floorMod(i, 2) == 0; // C and the JDK swap the outer places every pair
             if (cFirst) {
-                round(scenario::c, measured != null ? measured : c, 0);
+                round(scenario::c, cSide, 0);
             } else if (scenario.hasJdk()) {
-                round(scenario::jdk, measured != null ? measured : jdk, scenario.operations);
+                round(scenario::jdk, jdkSide, scenario.operations);
             }
-            round(scenario::binding, measured != null ? measured : binding, scenario.operations);
+            round(scenario::binding, bindingSide, scenario.operations);
             if (!cFirst) {
-                round(scenario::c, measured != null ? measured : c, 0);
+                round(scenario::c, cSide, 0);
             } else if (scenario.hasJdk()) {
-                round(scenario::jdk, measured != null ? measured : jdk, scenario.operations);
+                round(scenario::jdk, jdkSide, scenario.operations);
             }
             if (i >= 0) {
                 System.out.printf(Locale.ROOT, "paired %s %d/%d: C %s, binding %s%s%n", scenario.id, i + 1, pairs,

@@ -57,21 +57,34 @@ final class PairedScenarios {
         return (System.nanoTime() - startNanos) / 1e9;
     }
 
-    /** A handshaken binding pair and its GObjects' addresses for the C rounds. */
+    /** A handshaken binding pair and its GObjects' addresses for the C rounds, and the JDK's pair if it has one. */
     private abstract static class OnOnePair extends PairedScenario {
         final CRounds c;
         final BindingPair.Pki pki = unchecked(BindingPair.Pki::new);
         final BindingPair pair = unchecked(() -> BindingPair.handshaken(pki));
         final long client = BenchHandles.address(pair.client);
         final long server = BenchHandles.address(pair.server);
+        private JdkDtlsPair jdkPair;
 
         OnOnePair(CRounds c, String id, String operation, long operations, Metric... metrics) {
             super(id, operation, operations, metrics);
             this.c = c;
         }
 
+        /** The JDK's handshaken pair, made at the first JDK round (S5 has none). */
+        JdkDtlsPair jdkPair() throws Exception {
+            if (jdkPair == null) {
+                jdkPair = new JdkDtlsPair(JdkDtlsContext.create());
+                jdkPair.handshake();
+            }
+            return jdkPair;
+        }
+
         @Override
         public void close() throws Exception {
+            if (jdkPair != null) {
+                jdkPair.close();
+            }
             pair.close();
             pki.close();
         }
@@ -130,7 +143,6 @@ final class PairedScenarios {
         private final boolean batched;
         private final int records;
         private final BindingBulk bulk;
-        private JdkDtlsPair jdkPair;
         private JdkBulk jdkBulk;
 
         Bulk(CRounds c, boolean batched, int records) {
@@ -161,22 +173,12 @@ final class PairedScenarios {
 
         @Override
         double[] jdk() throws Exception {
-            if (jdkPair == null) {
-                jdkPair = new JdkDtlsPair(JdkDtlsContext.create());
-                jdkPair.handshake();
-                jdkBulk = new JdkBulk(jdkPair);
+            if (jdkBulk == null) {
+                jdkBulk = new JdkBulk(jdkPair());
             }
             long start = System.nanoTime();
             jdkBulk.transfer(records);
             return new double[] {records / seconds(start)};
-        }
-
-        @Override
-        public void close() throws Exception {
-            if (jdkPair != null) {
-                jdkPair.close();
-            }
-            super.close();
         }
     }
 
@@ -185,7 +187,6 @@ final class PairedScenarios {
         private final int samples;
         private final double[] us;
         private final BindingPingPong pingPong;
-        private JdkDtlsPair jdkPair;
         private JdkPingPong jdkPingPong;
 
         PingPong(CRounds c, int samples) {
@@ -223,10 +224,8 @@ final class PairedScenarios {
 
         @Override
         double[] jdk() throws Exception {
-            if (jdkPair == null) {
-                jdkPair = new JdkDtlsPair(JdkDtlsContext.create());
-                jdkPair.handshake();
-                jdkPingPong = new JdkPingPong(jdkPair);
+            if (jdkPingPong == null) {
+                jdkPingPong = new JdkPingPong(jdkPair());
             }
             for (int i = 0; i < samples; i++) {
                 long start = System.nanoTime();
@@ -235,21 +234,13 @@ final class PairedScenarios {
             }
             return summary();
         }
-
-        @Override
-        public void close() throws Exception {
-            if (jdkPair != null) {
-                jdkPair.close();
-            }
-            super.close();
-        }
     }
 
     /** S5: {@code calls} getter calls per round on the client; ns per call. */
     static final class Getter extends OnOnePair {
         private final boolean version;
         private final int calls;
-        private long sink;
+        private long sink; // the getters' results, used
 
         Getter(CRounds c, boolean version, int calls) {
             super(c, version ? "S5.protocolVersion" : "S5.requireCloseNotify", "call", calls,
