@@ -52,10 +52,9 @@ pid=$(ls "$dumps" | sed -n 's/^callgrind\.out\.\([0-9]*\)$/\1/p')
 mv "/tmp/perf-$pid.map" "$dumps/" 2>/dev/null || true
 echo "bench-instructions: counted in $((SECONDS - start)) s"
 
+. scripts/bench-machine.sh
 python3 scripts/bench_instructions.py "$dumps" "$out/instructions.log" "$out/instructions.json" \
-    "perf_map=$dumps/perf-$pid.map" \
-    "cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)" \
-    "git=$(git describe --always --dirty)" "gio=$(pkg-config --modversion gio-2.0)" \
+    "perf_map=$dumps/perf-$pid.map" "cpu=$MACHINE_CPU" "git=$SOURCE_REVISION" "gio=$MACHINE_GIO" \
     "java=$(java -version 2>&1 | sed -n 2p)" "valgrind=$(valgrind --version)" \
     "scale=$SCALE" "warmup=$WARMUP" "jvm_flags=${jvm[*]}"
 echo "bench-instructions: wrote $out/instructions.json in $((SECONDS - start)) s"

@@ -46,8 +46,9 @@ rm -f "$out/results.md" "$out/results.json" "$out"/paired*.json "$out/paired.txt
 SECONDS=0
 phase() { echo; echo "=== $* (t=${SECONDS}s)"; }
 # A lost datagram would block a C baseline for ever: bound each one.
-c_bench() { local name=$1; shift; timeout 1800 "$bin/gdtls-bench-$name" "$@" | tee "$out/c-$name${SUFFIX:-}.txt"; }
-c_bench_pinned() { local name=$1; shift; timeout 1800 "${pin_last[@]}" "$bin/gdtls-bench-$name" "$@" | tee "$out/c-$name.txt"; }
+# PIN: a command prefix (taskset) or nothing.
+PIN=()
+c_bench() { local name=$1; shift; timeout 1800 "${PIN[@]}" "$bin/gdtls-bench-$name" "$@" | tee "$out/c-$name${SUFFIX:-}.txt"; }
 
 phase "build: Java + JMH (mvn -Pbench)"
 mvn -B -q -Dstyle.color=never -Pbench -DskipTests test-compile
@@ -67,12 +68,7 @@ for fork in $(seq 1 "$PAIRED_FORKS"); do
 done
 paired_seconds=$((SECONDS - build_seconds))
 
-export MACHINE_NPROC="$(nproc)"
-export MACHINE_CPU="$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
-export MACHINE_KERNEL="$(uname -srm)"
-export MACHINE_VIRT="$(systemd-detect-virt 2>/dev/null || true)"
-export SOURCE_REVISION="$(git describe --always --dirty 2>/dev/null || echo unknown)"
-export MACHINE_GIO="gio $(pkg-config --modversion gio-2.0)$(dpkg-query -W -f=', ${Package} ${Version}' glib-networking libgnutls30 2>/dev/null || true)"
+. scripts/bench-machine.sh
 python3 scripts/bench_paired.py summary "$out/results.json" "${paired_files[@]}"
 if [ "$mode" = check ]; then
   phase "check against $RECORDED"
@@ -91,9 +87,10 @@ SUFFIX=-single c_bench bulk "$pki" single 3 1 20000
 SUFFIX=-batched c_bench bulk "$pki" batched 3 1 20000
 c_bench pingpong "$pki" 100000 20000
 c_bench calls "$pki" 2000000 5
-pin_last=(taskset -c "$(($(nproc) - 1))") # S6 on one CPU, as in the pairs, where the kernel allows it
-"${pin_last[@]}" true 2>/dev/null || pin_last=()
-c_bench_pinned dispatch 100000 10000
+PIN=(taskset -c "$(($(nproc) - 1))") # S6 on one CPU, as in the pairs, where the kernel allows it
+"${PIN[@]}" true 2>/dev/null || PIN=()
+c_bench dispatch 100000 10000
+PIN=()
 c_seconds=$((SECONDS - build_seconds - paired_seconds))
 
 phase "S4: $PAIRS concurrent handshakes, C then JMH (not paired: each round takes seconds)"
